@@ -1,0 +1,62 @@
+# Everything a fresh clone needs: `make test` runs every suite, `make demo` (later) the sandbox rollout.
+# Nothing is installed by hand: the venv, the collection layout and the tools are prepared here.
+
+PYTHON      ?= python3
+VENV        := .venv
+BIN         := $(VENV)/bin
+BUILD       := .build
+RESULTS     := $(BUILD)/results
+# ansible-test and Ansible's loader need the repo at ansible_collections/<namespace>/<name>.
+COLL_ROOT   := $(BUILD)/collections
+COLL_LINK   := $(COLL_ROOT)/ansible_collections/webops/https_rollout
+
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLL_ROOT)
+export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := true
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: help venv layout test sanity unit integration lint changelog-lint build bench clean
+
+help:
+	@echo "make test         every suite (sanity, unit, integration, lint), ends with 'N passed, N failed'"
+	@echo "make sanity|unit|integration|lint|changelog-lint   one suite"
+	@echo "make build        ansible-galaxy collection build into $(BUILD)/dist"
+	@echo "make clean        remove $(VENV) and $(BUILD)"
+
+$(BIN)/.installed: requirements-test.txt requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+venv: $(BIN)/.installed
+
+$(COLL_LINK):
+	mkdir -p $(dir $@)
+	ln -sfn $(CURDIR) $@
+
+layout: venv $(COLL_LINK)
+
+test: layout
+	$(BIN)/python tests/run_suites.py
+
+sanity: layout
+	$(BIN)/python tests/sanity/run_sanity.py --results $(RESULTS)/sanity.xml
+
+unit: layout
+	$(BIN)/python -m pytest tests/unit -p no:cacheprovider --junitxml=$(RESULTS)/unit.xml
+
+integration: layout
+	$(BIN)/python -m pytest tests/integration -p no:cacheprovider --junitxml=$(RESULTS)/integration.xml
+
+lint: layout
+	$(BIN)/ansible-lint --offline --profile production
+
+changelog-lint: layout
+	$(BIN)/antsibull-changelog lint
+
+build: layout
+	mkdir -p $(BUILD)/dist
+	$(BIN)/ansible-galaxy collection build --force --output-path $(BUILD)/dist
+
+clean:
+	rm -rf $(VENV) $(BUILD) tests/output

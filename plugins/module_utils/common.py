@@ -1,0 +1,194 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, webops.https_rollout contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Helpers every module of the collection shares.
+
+Nothing here takes the module object: functions take a boto3 client (already
+wrapped with :func:`aws_retry`) or plain values, so that they can be unit-tested
+and reused by any module.
+
+- :func:`aws_retry`: the retry decorator to pass to ``AnsibleAWSModule.client``.
+- :data:`STACK_TAG_KEY` and the ownership helpers.
+- :func:`tag_changes`: tag reconciliation that never purges the ownership tag.
+- :func:`build_result`: the check-mode/diff aware result of a module run.
+- :func:`wait_for`: a poll loop with a real deadline.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+
+#: The tag that marks a resource as owned by one rollout stack.
+STACK_TAG_KEY = "https-rollout:stack"
+
+#: Error codes retried on top of those AWSRetry already retries
+#: (RequestLimitExceeded, Throttling, ServiceUnavailable, InternalError, ...).
+#: ACM throttles with ``ThrottlingException``; ELBv2 and Route 53 use
+#: ``Throttling`` and ``PriorRequestNotComplete``; S3-style services ``SlowDown``.
+EXTRA_RETRY_CODES = (
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "PriorRequestNotComplete",
+    "SlowDown",
+    "RequestInProgressException",
+)
+
+
+def aws_retry(retries=10, delay=1, max_delay=30, extra_codes=()):
+    """Return a jittered-backoff retry decorator covering every service's throttling codes.
+
+    Pass it as ``module.client(service, retry_decorator=aws_retry())`` and call
+    the client's methods with ``aws_retry=True``.
+    """
+    return AWSRetry.jittered_backoff(
+        retries=retries,
+        delay=delay,
+        max_delay=max_delay,
+        catch_extra_error_codes=list(EXTRA_RETRY_CODES) + list(extra_codes),
+    )
+
+
+class RolloutError(Exception):
+    """A problem the user must fix, raised by helpers and turned into ``fail_json(msg=...)`` by the module."""
+
+
+def error_code(exc):
+    """The AWS error code of a botocore ClientError, or None for anything else."""
+    response = getattr(exc, "response", None) or {}
+    return response.get("Error", {}).get("Code")
+
+
+# ---------------------------------------------------------------------------
+# Ownership and tags
+# ---------------------------------------------------------------------------
+
+
+def desired_tags(tags, stack):
+    """The tags a resource should carry: the user's ``tags`` plus the ownership tag.
+
+    Returns None when neither is given, meaning "leave the tags alone".
+    """
+    if tags is None and not stack:
+        return None
+    wanted = dict(tags or {})
+    if stack:
+        wanted[STACK_TAG_KEY] = stack
+    return wanted
+
+
+def ownership_error(kind, name, current_tags, stack, deleting):
+    """Return why this stack may not touch the resource, or None when it may.
+
+    - A resource owned by another stack is never changed nor deleted.
+    - A resource with no ownership tag may be adopted (``present``) but is not
+      deleted (``absent``): deletes touch only what this stack owns.
+    - Without ``stack`` no ownership rule applies.
+    """
+    if not stack:
+        return None
+    owner = (current_tags or {}).get(STACK_TAG_KEY)
+    if owner == stack:
+        return None
+    if owner is not None:
+        return (
+            f"{kind} {name!r} belongs to stack {owner!r} (tag {STACK_TAG_KEY}={owner}), not to stack {stack!r}; "
+            "refusing to touch it. Use another name, or manage it from its own stack."
+        )
+    if deleting:
+        return (
+            f"{kind} {name!r} exists but does not carry the tag {STACK_TAG_KEY}={stack}; refusing to delete "
+            "a resource this stack does not own. Delete it by hand, or tag it first to hand it over."
+        )
+    return None
+
+
+def tag_changes(current, wanted, purge):
+    """Return ``(to_set, to_remove)`` turning ``current`` into ``wanted``.
+
+    ``wanted`` None means tags are not managed. The ownership tag is never purged,
+    so running a module without ``stack`` does not orphan a stack's resource.
+    """
+    if wanted is None:
+        return {}, []
+    to_set, to_remove = compare_aws_tags(current or {}, wanted, purge_tags=purge)
+    return to_set, sorted(key for key in to_remove if key != STACK_TAG_KEY)
+
+
+def apply_tag_changes(current, to_set, to_remove):
+    """The tag dict after applying ``to_set`` and ``to_remove`` (for check-mode predictions)."""
+    result = {k: v for k, v in (current or {}).items() if k not in to_remove}
+    result.update(to_set)
+    return result
+
+
+# ---------------------------------------------------------------------------
+# Results
+# ---------------------------------------------------------------------------
+
+
+def build_result(changed, before, after, diff_mode, **extra):
+    """The module result: ``changed``, the resource state at the top level, and a diff.
+
+    ``before`` and ``after`` are the snake_case resource states ({} when the
+    resource does not exist). In check mode ``after`` is the predicted state.
+    The diff is added only in diff mode, so ordinary output stays small.
+    """
+    result = dict(after or {})
+    result.update(extra)
+    result["changed"] = bool(changed)
+    if diff_mode:
+        result["diff"] = {"before": before or {}, "after": after or {}}
+    return result
+
+
+# ---------------------------------------------------------------------------
+# Waiting
+# ---------------------------------------------------------------------------
+
+
+class WaitTimeout(Exception):
+    """The deadline passed before the condition held. ``status`` is the last thing seen."""
+
+    def __init__(self, message, status=None):
+        super().__init__(message)
+        self.status = status
+
+
+class WaitFailed(Exception):
+    """The condition can no longer hold (a terminal failure): stop waiting now."""
+
+
+def wait_for(poll, what, timeout, delay=5, max_delay=30, describe=str, clock=time.monotonic, sleep=time.sleep):
+    """Call ``poll()`` until it reports done, or fail once ``timeout`` seconds have passed.
+
+    ``poll()`` returns ``(done, status)``; it may raise :class:`WaitFailed` to stop at once.
+    The delay between polls grows with jitter up to ``max_delay`` and never
+    sleeps past the deadline, so ``timeout`` is honoured to within one poll.
+
+    Returns ``(status, waited_seconds, polls)``. On timeout raises
+    :class:`WaitTimeout` naming ``what`` and the last status, rendered by ``describe``.
+    """
+    start = clock()
+    deadline = start + timeout
+    polls = 0
+    pause = delay
+    while True:
+        done, status = poll()
+        polls += 1
+        now = clock()
+        if done:
+            return status, round(now - start, 1), polls
+        remaining = deadline - now
+        if remaining <= 0:
+            raise WaitTimeout(
+                f"Timed out after {timeout}s waiting for {what}; last seen: {describe(status)}",
+                status=status,
+            )
+        sleep(min(remaining, pause * random.uniform(0.8, 1.2)))
+        pause = min(max_delay, pause * 1.5)

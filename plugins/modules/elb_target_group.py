@@ -1,0 +1,619 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, webops.https_rollout contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: elb_target_group
+short_description: Manage an Elastic Load Balancing v2 target group, its health check, attributes and targets
+version_added: 0.1.0
+description:
+  - Creates, updates and deletes a target group of an Application, Network or Gateway Load Balancer.
+  - The health check is one suboption, and the attributes are snake_case options. Only what you set is managed;
+    everything else is left as it is in AWS.
+  - Targets are reconciled by ID and port. New targets are registered first and, with O(wait_healthy=true),
+    are healthy before the targets that are no longer wanted are deregistered, so traffic never drops to zero.
+  - A second run with the same options makes read calls only and reports no change.
+  - Deleting refuses while a listener or a listener rule still forwards to the group, and names them.
+author:
+  - webops maintainers
+options:
+  name:
+    description:
+      - Name of the target group, 1 to 32 letters, digits and hyphens. It identifies the group in its region.
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) creates or updates the group, V(absent) deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
+  protocol:
+    description:
+      - Protocol the load balancer uses to reach the targets.
+      - Required to create a group, except with O(target_type=lambda). AWS cannot change it later.
+      - V(HTTP) and V(HTTPS) for an Application Load Balancer; V(TCP), V(TLS), V(UDP) and V(TCP_UDP) for a Network
+        Load Balancer; V(GENEVE) for a Gateway Load Balancer.
+    type: str
+    choices: [HTTP, HTTPS, TCP, TLS, UDP, TCP_UDP, GENEVE]
+  protocol_version:
+    description:
+      - HTTP version towards the targets, for V(HTTP) and V(HTTPS) groups. AWS cannot change it later.
+    type: str
+    choices: [HTTP1, HTTP2, GRPC]
+  port:
+    description:
+      - Port the targets receive traffic on, 1 to 65535, unless a target names its own port.
+      - Required to create a group, except with O(target_type=lambda). A V(GENEVE) group uses port 6081.
+    type: int
+  vpc_id:
+    description:
+      - VPC of the targets. Required to create a group, except with O(target_type=lambda).
+    type: str
+  target_type:
+    description:
+      - What the targets are. V(instance) takes EC2 instance IDs, V(ip) takes IP addresses, V(lambda) one Lambda
+        function ARN and V(alb) an Application Load Balancer ARN (for a Network Load Balancer in front of it).
+      - Defaults to V(instance) when the group is created. AWS cannot change it later.
+    type: str
+    choices: [instance, ip, lambda, alb]
+  ip_address_type:
+    description:
+      - Address family of the targets of an V(ip) group. AWS cannot change it later.
+    type: str
+    choices: [ipv4, ipv6]
+  health_check:
+    description:
+      - How the load balancer checks the targets. Suboptions you leave out keep their current (or AWS's default) value.
+    type: dict
+    suboptions:
+      enabled:
+        description: Whether health checks run. They must for instance and ip groups.
+        type: bool
+      protocol:
+        description:
+          - Protocol of the health check. Defaults to the group's protocol for V(HTTP)/V(HTTPS) groups, else V(TCP).
+        type: str
+        choices: [HTTP, HTTPS, TCP]
+      port:
+        description: Port of the health check, a number or V(traffic-port) (the port each target receives traffic on).
+        type: str
+      path:
+        description:
+          - Path requested by an HTTP or HTTPS health check, starting with C(/). Not allowed with a TCP health check.
+        type: str
+      interval:
+        description: Seconds between two checks of a target, 5 to 300. It must be longer than O(health_check.timeout).
+        type: int
+      timeout:
+        description: Seconds without an answer after which a check fails, 2 to 120.
+        type: int
+      healthy_threshold:
+        description: Consecutive successful checks before an unhealthy target is healthy again, 2 to 10.
+        type: int
+      unhealthy_threshold:
+        description: Consecutive failed checks before a healthy target is unhealthy, 2 to 10.
+        type: int
+      matcher:
+        description: The answers that count as healthy.
+        type: dict
+        suboptions:
+          http_codes:
+            description: HTTP status codes, for example V(200), V(200,302) or V(200-299).
+            type: str
+          grpc_codes:
+            description: gRPC status codes for V(GRPC) groups, for example V(0) or V(0-99).
+            type: str
+  deregistration_delay:
+    description:
+      - Seconds a deregistered target keeps serving its open connections (connection draining), 0 to 3600.
+    type: int
+  slow_start:
+    description:
+      - Seconds over which a new target's share of the traffic ramps up, 30 to 900, or V(0) to turn slow start off.
+      - Application Load Balancer groups only.
+    type: int
+  load_balancing_algorithm:
+    description:
+      - How an Application Load Balancer picks a target.
+    type: str
+    choices: [round_robin, least_outstanding_requests, weighted_random]
+  preserve_client_ip:
+    description:
+      - Whether a Network Load Balancer passes the client's IP address to the targets.
+    type: bool
+  proxy_protocol_v2:
+    description:
+      - Whether a Network Load Balancer sends a proxy protocol v2 header to the targets.
+    type: bool
+  stickiness:
+    description:
+      - Session affinity. Suboptions you leave out keep their current value.
+    type: dict
+    suboptions:
+      enabled:
+        description: Whether stickiness is on.
+        type: bool
+      type:
+        description:
+          - V(lb_cookie) and V(app_cookie) for HTTP and HTTPS groups; V(source_ip), V(source_ip_dest_ip) and
+            V(source_ip_dest_ip_proto) for Network and Gateway Load Balancer groups.
+        type: str
+        choices: [lb_cookie, app_cookie, source_ip, source_ip_dest_ip, source_ip_dest_ip_proto]
+      duration:
+        description: Seconds a cookie keeps a client on the same target, 1 to 604800.
+        type: int
+      cookie_name:
+        description: Name of the application's cookie, for V(app_cookie).
+        type: str
+  targets:
+    description:
+      - The targets the group should have. Leave it out to leave the targets alone.
+      - Targets are compared by ID and port; all changes go out in as few calls as AWS allows.
+    type: list
+    elements: dict
+    suboptions:
+      id:
+        description:
+          - The target, as O(target_type) requires. An instance ID, an IP address or an ARN.
+        type: str
+        required: true
+      port:
+        description: Port of this target, if not the group's O(port).
+        type: int
+      availability_zone:
+        description: Availability zone of an IP target outside the VPC, or V(all).
+        type: str
+  purge_targets:
+    description:
+      - Whether targets that are registered but not in O(targets) are deregistered.
+      - They are deregistered only after the new targets are registered (and healthy, with O(wait_healthy=true)).
+    type: bool
+    default: true
+  wait_healthy:
+    description:
+      - Wait until the targets are healthy, within O(wait_timeout). The targets awaited are those in O(targets),
+        or every registered target when O(targets) is not given.
+    type: bool
+    default: false
+  wait_healthy_count:
+    description:
+      - With O(wait_healthy=true), how many targets must be healthy. By default all of them.
+    type: int
+extends_documentation_fragment:
+  - webops.https_rollout.stack
+  - webops.https_rollout.wait
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.tags
+  - amazon.aws.boto3
+attributes:
+  check_mode:
+    support: full
+    details: Check mode makes read calls only and returns the predicted state of the group.
+  diff_mode:
+    support: full
+    details: The diff shows the group's state before and after, health check, attributes, tags and targets included.
+  platform:
+    platforms: aws
+    support: full
+notes:
+  - The module runs on the controller and talks to AWS through boto3. Throttling is retried with jittered backoff.
+seealso:
+  - module: webops.https_rollout.elb_target_group_info
+  - module: amazon.aws.elb_application_lb
+"""
+
+EXAMPLES = r"""
+- name: A target group for the web hosts, health-checked on /healthz
+  webops.https_rollout.elb_target_group:
+    name: shop-web
+    stack: shop
+    protocol: HTTP
+    port: 8080
+    vpc_id: vpc-0123456789abcdef0
+    health_check:
+      path: /healthz
+      interval: 15
+      timeout: 5
+      healthy_threshold: 2
+      unhealthy_threshold: 3
+      matcher:
+        http_codes: "200"
+    deregistration_delay: 30
+    load_balancing_algorithm: least_outstanding_requests
+    targets:
+      - id: i-0123456789abcdef0
+      - id: i-0fedcba9876543210
+    tags:
+      team: web
+
+- name: Replace the hosts without dropping traffic (the new ones are healthy before the old ones leave)
+  webops.https_rollout.elb_target_group:
+    name: shop-web
+    stack: shop
+    targets:
+      - id: i-0aaaaaaaaaaaaaaaa
+      - id: i-0bbbbbbbbbbbbbbbb
+    wait_healthy: true
+    wait_timeout: 600
+
+- name: Cookie stickiness for one hour
+  webops.https_rollout.elb_target_group:
+    name: shop-web
+    stickiness:
+      enabled: true
+      type: lb_cookie
+      duration: 3600
+
+- name: Delete the group (refused while a listener still forwards to it)
+  webops.https_rollout.elb_target_group:
+    name: shop-web
+    stack: shop
+    state: absent
+"""
+
+RETURN = r"""
+arn:
+  description: ARN of the target group. None in check mode when the group would be created.
+  returned: when O(state=present)
+  type: str
+  sample: arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/shop-web/0123456789abcdef
+name:
+  description: Name of the target group.
+  returned: when O(state=present)
+  type: str
+protocol:
+  description: Protocol towards the targets.
+  returned: when O(state=present)
+  type: str
+  sample: HTTP
+protocol_version:
+  description: HTTP version towards the targets.
+  returned: when O(state=present)
+  type: str
+port:
+  description: Port of the targets.
+  returned: when O(state=present)
+  type: int
+  sample: 8080
+vpc_id:
+  description: VPC of the targets.
+  returned: when O(state=present)
+  type: str
+target_type:
+  description: What the targets are.
+  returned: when O(state=present)
+  type: str
+  sample: instance
+ip_address_type:
+  description: Address family of the targets.
+  returned: when O(state=present)
+  type: str
+health_check:
+  description: The health check settings.
+  returned: when O(state=present)
+  type: dict
+  contains:
+    enabled:
+      description: Whether health checks run.
+      type: bool
+    protocol:
+      description: Health check protocol.
+      type: str
+    port:
+      description: Health check port or C(traffic-port).
+      type: str
+    path:
+      description: Health check path.
+      type: str
+    interval:
+      description: Seconds between checks.
+      type: int
+    timeout:
+      description: Seconds before a check fails.
+      type: int
+    healthy_threshold:
+      description: Successes before healthy.
+      type: int
+    unhealthy_threshold:
+      description: Failures before unhealthy.
+      type: int
+    matcher:
+      description: The healthy answers, C(http_codes) or C(grpc_codes).
+      type: dict
+deregistration_delay:
+  description: Connection draining time in seconds; None when AWS does not report it.
+  returned: when O(state=present)
+  type: int
+slow_start:
+  description: Slow start duration in seconds; None when AWS does not report it.
+  returned: when O(state=present)
+  type: int
+load_balancing_algorithm:
+  description: The routing algorithm; None when AWS does not report it.
+  returned: when O(state=present)
+  type: str
+preserve_client_ip:
+  description: Whether the client IP is preserved; None when AWS does not report it.
+  returned: when O(state=present)
+  type: bool
+proxy_protocol_v2:
+  description: Whether proxy protocol v2 is on; None when AWS does not report it.
+  returned: when O(state=present)
+  type: bool
+stickiness:
+  description: Session affinity, with C(enabled), C(type), C(duration) and C(cookie_name).
+  returned: when O(state=present)
+  type: dict
+load_balancer_arns:
+  description: The load balancers that forward to the group.
+  returned: when O(state=present)
+  type: list
+  elements: str
+tags:
+  description: The group's tags.
+  returned: when O(state=present)
+  type: dict
+  sample: {"https-rollout:stack": "shop", "team": "web"}
+targets:
+  description: The registered targets and their health, sorted by ID and port.
+  returned: when O(state=present)
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Target ID.
+      type: str
+    port:
+      description: Target port.
+      type: int
+    availability_zone:
+      description: Availability zone, when AWS reports one.
+      type: str
+    health:
+      description: C(initial), C(healthy), C(unhealthy), C(unused), C(draining) or C(unavailable).
+      type: str
+    reason:
+      description: Why the target is not healthy, as AWS says.
+      type: str
+waited:
+  description: How long the module waited for healthy targets, in seconds, and how many polls it made.
+  returned: when O(wait_healthy=true) and a wait happened
+  type: dict
+  sample: {"seconds": 31.5, "polls": 4}
+"""
+
+try:
+    from botocore.exceptions import BotoCoreError
+    from botocore.exceptions import ClientError
+except ImportError:
+    pass  # AnsibleAWSModule reports a missing botocore
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.webops.https_rollout.plugins.module_utils import elbv2
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import RolloutError
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import WaitTimeout
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import aws_retry
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import build_result
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import desired_tags
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import ownership_error
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import tag_changes
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import wait_for
+
+
+def read_target_group(client, name):
+    """``(raw_attributes, state)`` of the named group, or ``(None, None)`` when it does not exist."""
+    group = elbv2.get_target_group(client, name)
+    if group is None:
+        return None, None
+    arn = group["TargetGroupArn"]
+    attributes = elbv2.get_target_group_attributes(client, arn)
+    tags = elbv2.get_tags(client, [arn]).get(arn, {})
+    health = elbv2.describe_target_health(client, arn)
+    return attributes, elbv2.target_group_state(group, attributes, tags, health)
+
+
+def wait_until_healthy(client, arn, awaited, count, timeout):
+    """Wait until ``count`` of the ``awaited`` (id, port) targets are healthy; returns the last health and the wait."""
+
+    def poll():
+        health = elbv2.targets_state(elbv2.describe_target_health(client, arn))
+        healthy = [t for t in health if (t["id"], t["port"]) in awaited and t["health"] == "healthy"]
+        return len(healthy) >= count, health
+
+    def describe(health):
+        return ", ".join(
+            f"{t['id']}:{t['port']} {t['health']}" + (f" ({t['reason']})" if t["reason"] else "")
+            for t in health
+            if (t["id"], t["port"]) in awaited
+        ) or "no target registered"
+
+    what = f"{count} of {len(awaited)} targets of target group {arn} to be healthy"
+    health, seconds, polls = wait_for(poll, what, timeout, delay=5, describe=describe)
+    return health, {"seconds": seconds, "polls": polls}
+
+
+def ensure_present(client, attributes, current, params, check_mode):
+    """Create or update the group. Returns ``(changed, state, waited)``."""
+    wanted_tags = desired_tags(params["tags"], params["stack"])
+    group_port = params["port"] if current is None else current["port"]
+    desired_targets = None
+    if params["targets"] is not None:
+        desired_targets = elbv2.normalise_targets(params["targets"], group_port)
+
+    if current is None:
+        to_register, to_deregister = desired_targets or [], []
+        changed = True
+    else:
+        hc_changes = elbv2.health_check_changes(current, params["health_check"])
+        attr_changes = elbv2.attribute_changes(attributes, elbv2.desired_attributes(params))
+        to_set, to_remove = tag_changes(current["tags"], wanted_tags, params["purge_tags"])
+        to_register, to_deregister = [], []
+        if desired_targets is not None:
+            to_register, to_deregister = elbv2.target_changes(current["targets"], desired_targets, params["purge_targets"])
+        changed = bool(hc_changes or attr_changes or to_set or to_remove or to_register or to_deregister)
+
+    if check_mode:
+        state = elbv2.predict_state(current, params, wanted_tags, params["purge_tags"], to_register, to_deregister)
+        return changed, state, None
+
+    if current is None:
+        arn = elbv2.create_target_group(client, elbv2.create_request(params, wanted_tags))["TargetGroupArn"]
+        attr_changes = elbv2.desired_attributes(params)
+        if attr_changes:
+            elbv2.modify_target_group_attributes(client, arn, attr_changes)
+    else:
+        arn = current["arn"]
+        if hc_changes:
+            elbv2.modify_target_group(client, arn, hc_changes)
+        if attr_changes:
+            elbv2.modify_target_group_attributes(client, arn, attr_changes)
+        elbv2.update_tags(client, arn, to_set, to_remove)
+
+    if to_register:
+        elbv2.register_targets(client, arn, to_register)
+
+    waited = None
+    if params["wait_healthy"]:
+        if desired_targets is not None:
+            awaited = {(t["id"], t["port"]) for t in desired_targets}
+        else:
+            awaited = {(t["id"], t["port"]) for t in (current or {}).get("targets", []) if t["health"] != "draining"}
+        count = params["wait_healthy_count"] if params["wait_healthy_count"] is not None else len(awaited)
+        if awaited and count:
+            health, waited = wait_until_healthy(client, arn, awaited, count, params["wait_timeout"])
+
+    if to_deregister:
+        elbv2.deregister_targets(client, arn, to_deregister)
+
+    if changed:
+        _attributes, state = read_target_group(client, params["name"])
+    elif waited:
+        state = dict(current, targets=health)
+    else:
+        state = current
+    return changed, state, waited
+
+
+def ensure_absent(client, current, check_mode):
+    """Delete the group unless a listener or rule still uses it. Returns ``(changed, state)``."""
+    if current is None:
+        return False, {}
+    if current["load_balancer_arns"]:
+        users = elbv2.find_target_group_users(client, current["arn"], current["load_balancer_arns"])
+        if users:
+            raise RolloutError(
+                f"target group {current['name']!r} is still in use by: {'; '.join(users)}. "
+                "Remove or repoint those listeners and rules first, then delete the group."
+            )
+    if not check_mode:
+        elbv2.delete_target_group(client, current["arn"])
+    return True, {}
+
+
+def run(module):
+    params = module.params
+    problem = elbv2.validate_target_group(params)
+    if problem:
+        module.fail_json(msg=problem)
+
+    client = module.client("elbv2", retry_decorator=aws_retry())
+    attributes, current = read_target_group(client, params["name"])
+
+    # Options AWS cannot change, and options left out, are checked against the existing group.
+    problem = elbv2.validate_target_group(params, current, creating=current is None)
+    if not problem and current:
+        problem = ownership_error(
+            "target group", params["name"], current["tags"], params["stack"], deleting=params["state"] == "absent"
+        )
+    if problem:
+        module.fail_json(msg=problem)
+
+    waited = None
+    if params["state"] == "absent":
+        changed, after = ensure_absent(client, current, module.check_mode)
+    else:
+        changed, after, waited = ensure_present(client, attributes, current, params, module.check_mode)
+    extra = {"waited": waited} if waited else {}
+    return build_result(changed, current, after, module._diff, **extra)
+
+
+def main():
+    matcher = dict(http_codes=dict(type="str"), grpc_codes=dict(type="str"))
+    argument_spec = dict(
+        name=dict(type="str", required=True),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        protocol=dict(type="str", choices=["HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "GENEVE"]),
+        protocol_version=dict(type="str", choices=["HTTP1", "HTTP2", "GRPC"]),
+        port=dict(type="int"),
+        vpc_id=dict(type="str"),
+        target_type=dict(type="str", choices=["instance", "ip", "lambda", "alb"]),
+        ip_address_type=dict(type="str", choices=["ipv4", "ipv6"]),
+        health_check=dict(
+            type="dict",
+            options=dict(
+                enabled=dict(type="bool"),
+                protocol=dict(type="str", choices=["HTTP", "HTTPS", "TCP"]),
+                port=dict(type="str"),
+                path=dict(type="str"),
+                interval=dict(type="int"),
+                timeout=dict(type="int"),
+                healthy_threshold=dict(type="int"),
+                unhealthy_threshold=dict(type="int"),
+                matcher=dict(type="dict", options=matcher, mutually_exclusive=[["http_codes", "grpc_codes"]]),
+            ),
+        ),
+        deregistration_delay=dict(type="int"),
+        slow_start=dict(type="int"),
+        load_balancing_algorithm=dict(
+            type="str", choices=["round_robin", "least_outstanding_requests", "weighted_random"]
+        ),
+        preserve_client_ip=dict(type="bool"),
+        proxy_protocol_v2=dict(type="bool"),
+        stickiness=dict(
+            type="dict",
+            options=dict(
+                enabled=dict(type="bool"),
+                type=dict(
+                    type="str",
+                    choices=["lb_cookie", "app_cookie", "source_ip", "source_ip_dest_ip", "source_ip_dest_ip_proto"],
+                ),
+                duration=dict(type="int"),
+                cookie_name=dict(type="str"),
+            ),
+        ),
+        targets=dict(
+            type="list",
+            elements="dict",
+            options=dict(
+                id=dict(type="str", required=True),
+                port=dict(type="int"),
+                availability_zone=dict(type="str"),
+            ),
+        ),
+        purge_targets=dict(type="bool", default=True),
+        wait_healthy=dict(type="bool", default=False),
+        wait_healthy_count=dict(type="int"),
+        wait_timeout=dict(type="int", default=300),
+        tags=dict(type="dict", aliases=["resource_tags"]),
+        purge_tags=dict(type="bool", default=True),
+        stack=dict(type="str"),
+    )
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    try:
+        result = run(module)
+    except RolloutError as exc:
+        module.fail_json(msg=str(exc))
+    except WaitTimeout as exc:
+        module.fail_json(msg=str(exc))
+    except (BotoCoreError, ClientError) as exc:
+        module.fail_json_aws(exc, msg=f"Failed to manage target group {module.params['name']!r}")
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
