@@ -200,7 +200,12 @@ def find_target_group_users(client, tg_arn, load_balancer_arns):
     """
     users = []
     for lb_arn in load_balancer_arns:
-        listeners = client.describe_listeners(aws_retry=True, LoadBalancerArn=lb_arn).get("Listeners", [])
+        try:
+            listeners = client.describe_listeners(aws_retry=True, LoadBalancerArn=lb_arn).get("Listeners", [])
+        except Exception as exc:  # pylint: disable=broad-except
+            if error_code(exc) == "LoadBalancerNotFound":
+                continue  # deleted since the group was described: it uses nothing any more
+            raise
         for listener in listeners:
             where = f"listener {listener['ListenerArn']} ({listener.get('Protocol', '?')}:{listener.get('Port', '?')})"
             if _forwards_to(listener.get("DefaultActions"), tg_arn):

@@ -17,7 +17,7 @@ description:
   - A second run with the same options makes read calls only and reports no change.
   - Deleting refuses while a listener or a listener rule still forwards to the group, and names them.
 author:
-  - webops maintainers
+  - webops maintainers (@webops)
 options:
   name:
     description:
@@ -191,12 +191,15 @@ extends_documentation_fragment:
   - amazon.aws.boto3
 attributes:
   check_mode:
+    description: Whether the module can run with C(--check) and predict its result without changing AWS.
     support: full
     details: Check mode makes read calls only and returns the predicted state of the group.
   diff_mode:
+    description: Whether the module shows, with C(--diff), the resource before and after the change.
     support: full
     details: The diff shows the group's state before and after, health check, attributes, tags and targets included.
   platform:
+    description: What the module manages.
     platforms: aws
     support: full
 notes:
@@ -477,7 +480,7 @@ def ensure_present(client, attributes, current, params, check_mode):
     if to_register:
         elbv2.register_targets(client, arn, to_register)
 
-    waited = None
+    waited = health = None
     if params["wait_healthy"]:
         if desired_targets is not None:
             awaited = {(t["id"], t["port"]) for t in desired_targets}

@@ -13,7 +13,7 @@ description:
     be inspected, compared or fed back into that module.
   - Names that do not exist are not an error; they are left out of the result.
 author:
-  - webops maintainers
+  - webops maintainers (@webops)
 options:
   names:
     description:
@@ -40,11 +40,14 @@ extends_documentation_fragment:
   - amazon.aws.boto3
 attributes:
   check_mode:
+    description: Whether the module can run with C(--check) and predict its result without changing AWS.
     support: full
     details: The module only reads.
   diff_mode:
+    description: Whether the module shows, with C(--diff), the resource before and after the change.
     support: none
   platform:
+    description: What the module manages.
     platforms: aws
     support: full
 seealso:

@@ -372,3 +372,13 @@ def test_find_target_group_users_sees_default_actions_and_weighted_rules():
 def test_find_target_group_users_empty_when_nothing_forwards():
     client = FakeElbv2({"lb1": [{"ListenerArn": "l80", "DefaultActions": [{"Type": "redirect"}]}]}, {})
     assert elbv2.find_target_group_users(client, "arn:tg/web", ["lb1"]) == []
+
+
+def test_find_target_group_users_skips_a_load_balancer_deleted_meanwhile():
+    from botocore.exceptions import ClientError
+
+    class Gone(FakeElbv2):
+        def describe_listeners(self, aws_retry, LoadBalancerArn):
+            raise ClientError({"Error": {"Code": "LoadBalancerNotFound", "Message": "gone"}}, "DescribeListeners")
+
+    assert elbv2.find_target_group_users(Gone({}, {}), "arn:tg/web", ["lb-gone"]) == []
