@@ -19,6 +19,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 help:
 	@echo "make test         every suite (sanity, unit, integration, lint), ends with 'N passed, N failed'"
 	@echo "make sanity|unit|integration|lint|changelog-lint   one suite"
+	@echo "make bench        API call counts and wall time of the modules against moto, printed"
 	@echo "make build        ansible-galaxy collection build into $(BUILD)/dist"
 	@echo "make clean        remove $(VENV) and $(BUILD)"
 
@@ -53,6 +54,9 @@ lint: layout
 
 changelog-lint: layout
 	$(BIN)/antsibull-changelog lint
+
+bench: layout
+	$(BIN)/python tests/bench/run_bench.py
 
 build: layout
 	mkdir -p $(BUILD)/dist

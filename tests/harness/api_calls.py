@@ -219,6 +219,7 @@ class Phase:
     end: int
     entries: list[dict]
     counts: CallCounts
+    seconds: float | None = None  # wall time from this marker to the next; None for the last phase
 
     @property
     def read_only(self) -> bool:
@@ -227,7 +228,7 @@ class Phase:
 
     def to_dict(self) -> dict:
         """Return a JSON-ready summary."""
-        return {"phase": self.name, "start": self.start, "end": self.end, **self.counts.to_dict()}
+        return {"phase": self.name, "start": self.start, "end": self.end, "seconds": self.seconds, **self.counts.to_dict()}
 
 
 def split_phases(recording_lines, markers) -> list[Phase]:
@@ -238,16 +239,18 @@ def split_phases(recording_lines, markers) -> list[Phase]:
     first marker form the ``setup`` phase, which is left out when empty.
     """
     lines = [line for line in recording_lines if line.strip()]
-    bounds = [(SETUP_PHASE, 0)] + [(str(m["phase"]), int(m["offset"])) for m in markers]
+    bounds = [(SETUP_PHASE, 0, None)] + [(str(m["phase"]), int(m["offset"]), m.get("time")) for m in markers]
     phases = []
-    for index, (name, start) in enumerate(bounds):
-        end = bounds[index + 1][1] if index + 1 < len(bounds) else len(lines)
+    for index, (name, start, started) in enumerate(bounds):
+        following = bounds[index + 1] if index + 1 < len(bounds) else None
+        end = following[1] if following else len(lines)
         if end < start or start > len(lines):
             raise ValueError(f"phase marker {name!r} at offset {start} is out of order or past the recording end")
         if index == 0 and start == end:
             continue
+        seconds = round(following[2] - started, 2) if following and None not in (started, following[2]) else None
         entries = parse_lines(lines[start:end])
-        phases.append(Phase(name, start, end, entries, count_calls(entries)))
+        phases.append(Phase(name, start, end, entries, count_calls(entries), seconds))
     return phases
 
 
@@ -262,15 +265,16 @@ def read_only_violations(phases) -> list[str]:
 
 
 def format_table(phases, top: int = 3) -> str:
-    """Render phases as a text table: phase | read | mutating | top actions."""
-    rows = [("phase", "read", "mutating", "top actions")]
+    """Render phases as a text table: phase | read | mutating | seconds | top actions."""
+    rows = [("phase", "read", "mutating", "seconds", "top actions")]
     for phase in phases:
         tops = ", ".join(f"{action} x{n}" for action, n in phase.counts.top(top)) or "-"
-        rows.append((phase.name, str(phase.counts.read), str(phase.counts.mutating), tops))
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        seconds = "-" if phase.seconds is None else f"{phase.seconds:.2f}"
+        rows.append((phase.name, str(phase.counts.read), str(phase.counts.mutating), seconds, tops))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
     out = []
     for number, row in enumerate(rows):
-        out.append(f"{row[0]:<{widths[0]}} | {row[1]:>{widths[1]}} | {row[2]:>{widths[2]}} | {row[3]}")
+        out.append(" | ".join([f"{row[0]:<{widths[0]}}"] + [f"{row[i]:>{widths[i]}}" for i in (1, 2, 3)] + [row[4]]))
         if number == 0:
             out.append("-+-".join("-" * w for w in widths) + "-+-" + "-" * 11)
     return "\n".join(out)

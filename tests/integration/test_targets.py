@@ -98,8 +98,18 @@ def tail(path: Path, lines: int = 60) -> str:
     return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
 
 
-def run_target(target: str, workdir: Path, roles_path: Path = TARGETS, timeout: int = PLAYBOOK_TIMEOUT) -> dict:
-    """Run one target against a fresh moto; return rc, log path, phases and violations."""
+def run_target(
+    target: str,
+    workdir: Path,
+    roles_path: Path | str = TARGETS,
+    timeout: int = PLAYBOOK_TIMEOUT,
+    extra_vars: dict | None = None,
+) -> dict:
+    """Run one target against a fresh moto; return rc, log path, phases and violations.
+
+    ``roles_path`` may list several directories (os.pathsep-separated); ``extra_vars``
+    are passed to the play as JSON.
+    """
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "ansible-tmp").mkdir(exist_ok=True)
     phase_log = workdir / "phases.jsonl"
@@ -113,6 +123,7 @@ def run_target(target: str, workdir: Path, roles_path: Path = TARGETS, timeout: 
             "-i", "localhost,",
             "-e", f"moto_endpoint={moto.endpoint}",
             "-e", f"ansible_python_interpreter={sys.executable}",
+            "-e", json.dumps(extra_vars or {}),
             str(playbook),
         ]  # fmt: skip
         rc = run_playbook(command, ansible_env(moto, phase_log, workdir, roles_path), log_path, timeout)

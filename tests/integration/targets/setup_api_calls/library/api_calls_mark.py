@@ -16,7 +16,7 @@ module: api_calls_mark
 short_description: Mark the start of an API call counting phase in an integration test
 description:
   - Counts the requests recorded so far in moto's recording file and appends
-    C({"phase": NAME, "offset": N}) to the phase log, so the test harness can count
+    C({"phase": NAME, "offset": N, "time": T}) to the phase log, so the test harness can count
     the AWS API calls each phase of an integration target made.
   - The recording file is named by the E(HTTPS_ROLLOUT_TEST_RECORDING) environment variable,
     the phase log by E(HTTPS_ROLLOUT_TEST_PHASES). The harness sets both.
@@ -62,6 +62,7 @@ offset:
 
 import json
 import os
+import time
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -92,7 +93,7 @@ def main():
     phase = module.params["phase"]
     offset = count_lines(os.environ[RECORDING_ENV])
     with open(os.environ[PHASES_ENV], "a") as handle:
-        handle.write(json.dumps({"phase": phase, "offset": offset}) + "\n")
+        handle.write(json.dumps({"phase": phase, "offset": offset, "time": time.time()}) + "\n")
     module.exit_json(changed=False, phase=phase, offset=offset)
 
 
