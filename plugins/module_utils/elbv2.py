@@ -574,6 +574,21 @@ def validate_target_group(params, current=None, creating=False):
     if matcher.get("grpc_codes") is not None and not _GRPC_CODES.match(matcher["grpc_codes"]):
         return f"health_check.matcher.grpc_codes={matcher['grpc_codes']!r}: use codes like '0', '0,12' or '0-99'"
 
+    ranges = (
+        (hc.get("interval"), "health_check.interval", 5, 300),
+        (hc.get("timeout"), "health_check.timeout", 2, 120),
+        (hc.get("healthy_threshold"), "health_check.healthy_threshold", 2, 10),
+        (hc.get("unhealthy_threshold"), "health_check.unhealthy_threshold", 2, 10),
+        (params.get("deregistration_delay"), "deregistration_delay", 0, 3600),
+        ((params.get("stickiness") or {}).get("duration"), "stickiness.duration", 1, 604800),
+    )
+    for value, option, low, high in ranges:
+        if value is not None and not low <= value <= high:
+            return f"{option}={value} is out of range: use {low} to {high}"
+    slow_start = params.get("slow_start")
+    if slow_start is not None and slow_start != 0 and not 30 <= slow_start <= 900:
+        return f"slow_start={slow_start} is out of range: use 30 to 900 seconds, or 0 to turn slow start off"
+
     interval = hc.get("interval") if hc.get("interval") is not None else cur_hc.get("interval")
     timeout = hc.get("timeout") if hc.get("timeout") is not None else cur_hc.get("timeout")
     if interval is not None and timeout is not None and interval <= timeout:

@@ -247,6 +247,16 @@ def test_predict_state_for_a_create_and_an_update():
         ),
         ({"targets": [{"id": "i-0123456789abcdef0", "port": None}], "wait_healthy_count": 2}, "could never be reached"),
         ({"targets": [{"id": "i-0123456789abcdef0", "port": 99999}]}, "targets[0].port=99999 is out of range"),
+        ({"health_check": hc(interval=400)}, "health_check.interval=400 is out of range: use 5 to 300"),
+        ({"health_check": hc(timeout=1)}, "health_check.timeout=1 is out of range: use 2 to 120"),
+        ({"health_check": hc(healthy_threshold=11)}, "health_check.healthy_threshold=11 is out of range"),
+        ({"health_check": hc(unhealthy_threshold=1)}, "health_check.unhealthy_threshold=1 is out of range"),
+        ({"deregistration_delay": 3601}, "deregistration_delay=3601 is out of range: use 0 to 3600"),
+        ({"slow_start": 10}, "slow_start=10 is out of range: use 30 to 900 seconds, or 0"),
+        (
+            {"stickiness": {"enabled": True, "type": "lb_cookie", "duration": 0, "cookie_name": None}},
+            "stickiness.duration=0 is out of range",
+        ),
     ],
 )
 def test_bad_input_is_named(overrides, expect):
@@ -270,6 +280,8 @@ def test_bad_input_is_named(overrides, expect):
             "targets": [{"id": "arn:aws:lambda:us-east-1:123456789012:function:web", "port": None}],
         },
         {"protocol": "GENEVE", "port": 6081},
+        {"slow_start": 0, "deregistration_delay": 0},
+        {"slow_start": 30, "health_check": hc(interval=300, timeout=120, healthy_threshold=10, unhealthy_threshold=2)},
     ],
 )
 def test_good_input_passes(overrides):
