@@ -85,6 +85,10 @@ class Fault:
     ``status`` defaults to what AWS uses for ``code`` (500 for InternalError, 503 for
     ServiceUnavailable and EC2's RequestLimitExceeded, else 400). Faults compare by
     identity, so two equal rules keep separate counts.
+
+    With ``after_upstream=True`` the request reaches moto first and only its answer
+    is replaced by the error: AWS acted, but the client saw a failure (a lost
+    response). That is what an idempotency token has to survive.
     """
 
     service: str
@@ -93,6 +97,7 @@ class Fault:
     status: int | None = None
     count: int = 1
     message: str | None = None
+    after_upstream: bool = False
 
     @property
     def http_status(self) -> int:
@@ -198,7 +203,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         }
         service, action = classify(entry)
         fault = self.server.proxy.take_fault(service, action)
-        if fault is not None:
+        if fault is not None and not fault.after_upstream:
             self._answer(*error_response(fault, service, headers))
             return
         try:
@@ -206,6 +211,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         except OSError as exc:
             message = f"fault proxy: upstream {self.server.proxy.upstream} failed: {exc}"
             self._answer(502, {"Content-Type": "text/plain"}, message.encode())
+            return
+        if fault is not None:  # moto acted; the client is told it failed
+            self._answer(*error_response(fault, service, headers))
             return
         self._answer(status, out_headers, out_body, reason)
 

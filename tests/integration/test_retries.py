@@ -383,3 +383,94 @@ def test_module_fails_on_non_retryable_error(moto, tmp_path):
     assert result.get("error", {}).get("code") == "ValidationError"
     assert target_group_names(moto) == []
     assert proxy.calls_of(ELB, "CreateTargetGroup") == injected(1, ELB, "CreateTargetGroup")
+
+
+# ---------------------------------------------------------------------------
+# acm_certificate: the idempotency token, end to end
+# ---------------------------------------------------------------------------
+
+ACM_PLAYBOOK = """\
+- hosts: localhost
+  connection: local
+  gather_facts: false
+  module_defaults:
+    group/webops.https_rollout.aws:
+      endpoint_url: {endpoint}
+      region: {region}
+      access_key: testing
+      secret_key: testing
+  tasks:
+    - name: Request a certificate through the fault proxy
+      webops.https_rollout.acm_certificate:
+        name: retried
+        stack: retries
+        domain_name: example.test
+        subject_alternative_names: ["*.example.test"]
+      register: result
+      ignore_errors: true
+
+    - name: Hand the result to the test
+      ansible.builtin.copy:
+        content: "{{{{ result | to_json }}}}"
+        dest: {result_path}
+        mode: "0600"
+"""
+
+
+def run_acm_request(moto: MotoServer, proxy: FaultProxy, workdir: Path) -> dict:
+    """Run acm_certificate through the proxy with botocore's own retries off; return its result."""
+    (workdir / "ansible-tmp").mkdir(parents=True, exist_ok=True)
+    result_path = workdir / "result.json"
+    playbook = workdir / "playbook.yml"
+    playbook.write_text(
+        ACM_PLAYBOOK.format(endpoint=proxy.endpoint, region=REGION, result_path=json.dumps(str(result_path))),
+        encoding="utf-8",
+    )
+    env = ansible_env(moto, workdir / "phases.jsonl", workdir, workdir)
+    env.update(AWS_MAX_ATTEMPTS="1", AWS_CONFIG_FILE=str(workdir / "no-aws-config"))
+    command = [
+        str(Path(sys.executable).parent / "ansible-playbook"),
+        "-i", "localhost,",
+        "-e", f"ansible_python_interpreter={sys.executable}",
+        str(playbook),
+    ]  # fmt: skip
+    rc = run_playbook(command, env, workdir / "ansible.log", PLAYBOOK_TIMEOUT)
+    if rc != 0 or not result_path.exists():
+        pytest.fail(f"ansible-playbook failed (exit {rc}):\n{tail(workdir / 'ansible.log')}", pytrace=False)
+    return json.loads(result_path.read_text(encoding="utf-8"))
+
+
+def certificate_arns(moto: MotoServer) -> list[str]:
+    """Every certificate in moto, asked directly."""
+    acm = client("acm", moto.endpoint)
+    return [c["CertificateArn"] for c in acm.list_certificates()["CertificateSummaryList"]]
+
+
+def test_request_retried_after_lost_answers_makes_one_certificate(moto, tmp_path):
+    """ACM acted on the request but the answer was lost (ThrottlingException after the fact), twice.
+
+    The module retries with the same idempotency token, so ACM hands back the one certificate
+    it made: one certificate, not three.
+    """
+    lost = Fault("acm", "RequestCertificate", "ThrottlingException", count=2, after_upstream=True)
+    with FaultProxy(moto.endpoint, [lost]) as proxy:
+        result = run_acm_request(moto, proxy, tmp_path)
+    assert not result.get("failed"), result.get("msg")
+    assert result["changed"] is True
+    # All three requests reached moto (the first two answers were replaced by the error)...
+    assert proxy.calls_of("acm", "RequestCertificate") == injected(2, "acm", "RequestCertificate") + [
+        forwarded("acm", "RequestCertificate")
+    ]
+    assert proxy.remaining(lost) == 0
+    # ...and they made one certificate.
+    assert certificate_arns(moto) == [result["arn"]]
+
+
+def test_request_throttled_before_acm_acts_makes_one_certificate(moto, tmp_path):
+    """ACM's ThrottlingException (not retried by AWSRetry by default) is retried by the module's own codes."""
+    throttled = Fault("acm", None, "ThrottlingException", count=3)
+    with FaultProxy(moto.endpoint, [throttled]) as proxy:
+        result = run_acm_request(moto, proxy, tmp_path)
+    assert not result.get("failed"), result.get("msg")
+    assert proxy.injected_count() == 3
+    assert certificate_arns(moto) == [result["arn"]]

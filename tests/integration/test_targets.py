@@ -98,6 +98,16 @@ def tail(path: Path, lines: int = 60) -> str:
     return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
 
 
+def moto_env(target: str, roles_path: Path | str) -> dict[str, str]:
+    """Settings for the target's moto server, from an optional ``moto.env`` (KEY=VALUE lines) in the target."""
+    for root in str(roles_path).split(os.pathsep):
+        path = Path(root) / target / "moto.env"
+        if path.is_file():
+            lines = path.read_text(encoding="utf-8").splitlines()
+            return dict(line.split("=", 1) for line in lines if line.strip() and not line.startswith("#"))
+    return {}
+
+
 def run_target(
     target: str,
     workdir: Path,
@@ -115,7 +125,7 @@ def run_target(
     phase_log = workdir / "phases.jsonl"
     log_path = RESULTS / "integration" / f"{target}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    with MotoServer() as moto:
+    with MotoServer(extra_env=moto_env(target, roles_path)) as moto:
         playbook = workdir / "playbook.yml"
         playbook.write_text(PLAYBOOK.format(endpoint=moto.endpoint, region=REGION, target=target), encoding="utf-8")
         command = [
