@@ -1,0 +1,619 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, webops.https_rollout contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: route53_record
+short_description: Manage many Route 53 records in one task, aliases to load balancers included
+version_added: 0.1.0
+description:
+  - Creates, updates and deletes Route 53 record sets. One task takes a list of records, which may lie in
+    several hosted zones, and sends all their changes in as few ChangeResourceRecordSets calls as AWS allows
+    (one per zone unless a request would pass 1000 records or 32000 characters of values).
+  - A record has O(records[].values) and a TTL, or O(records[].alias). An alias can point at a load balancer
+    given by name or ARN; its DNS name and canonical hosted zone ID are looked up.
+  - The hosted zone is O(zone), or for each record the most specific public (or, with O(private_zone=true),
+    private) hosted zone that contains its name.
+  - Names and values are compared normalised, so a record AWS already holds in another spelling is not changed
+    again. Names are compared without case and trailing dot; alias targets also without the C(dualstack.)
+    prefix; CNAME, NS, PTR, MX and SRV host names without case and trailing dot; TXT and SPF values as their
+    quoted strings; IPv6 addresses in their short form; the values of a record as a set.
+  - Only the names in O(records) are read, never the whole zone. A second run with the same records makes
+    read calls only and reports no change.
+  - Records are simple records (no routing policy). Names that carry weighted, latency or other routing records
+    are refused, not changed.
+author:
+  - webops maintainers (@webops)
+options:
+  records:
+    description:
+      - The records to manage. Each name and type may appear once.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      name:
+        description:
+          - Fully qualified name of the record, for example V(www.example.com). A trailing dot and upper case
+            are allowed; names are stored in lower case. V(*) is allowed as the leftmost label.
+        type: str
+        required: true
+      type:
+        description:
+          - Record type.
+        type: str
+        required: true
+        choices: [A, AAAA, CAA, CNAME, DS, MX, NAPTR, NS, PTR, SPF, SRV, TXT]
+      ttl:
+        description:
+          - Seconds resolvers may cache the record. Not allowed on an alias, which takes its target's TTL.
+          - When left out, an existing record keeps its TTL and a new one gets 300.
+        type: int
+      values:
+        description:
+          - The record's values. Required with O(state=present) unless O(records[].alias) is given.
+          - A and AAAA values must be IP addresses of their family; a CNAME has exactly one value.
+          - A TXT or SPF value may be given plain (it is quoted, and cut into strings of 255 characters) or
+            already quoted as Route 53 shows it (V("v=spf1 -all")).
+          - With O(state=absent), values make the delete conditional. The record is deleted only when it holds
+            exactly these values.
+        type: list
+        elements: str
+      value:
+        description:
+          - One value, short for O(records[].values) with a single item. This lets the C(validation_records)
+            returned by M(webops.https_rollout.acm_certificate) (items of C(name), C(type) and C(value)) be given
+            as O(records) unchanged.
+        type: str
+      alias:
+        description:
+          - Make the record an alias (types A, AAAA and CNAME). Give O(records[].alias.load_balancer), or
+            O(records[].alias.dns_name) with O(records[].alias.hosted_zone_id).
+        type: dict
+        suboptions:
+          load_balancer:
+            description:
+              - Name or ARN of an Elastic Load Balancing v2 load balancer (type A or AAAA only).
+              - Its DNS name and canonical hosted zone ID are looked up. An Application Load Balancer is
+                targeted as C(dualstack.<dns name>), as AWS stores it.
+            type: str
+          dns_name:
+            description:
+              - DNS name of the alias target, for example a CloudFront distribution or another record of the zone.
+            type: str
+          hosted_zone_id:
+            description:
+              - Hosted zone ID of the alias target.
+            type: str
+          evaluate_target_health:
+            description:
+              - Whether Route 53 answers with this record only while the target is healthy.
+            type: bool
+            default: false
+  zone:
+    description:
+      - Hosted zone of every record, as an ID (V(Z0123456789ABCDEFGHIJ)) or a name (V(example.com)).
+      - When left out, each record goes into the most specific hosted zone containing its name, so
+        V(www.sub.example.com) goes into V(sub.example.com) rather than V(example.com) when both exist.
+    type: str
+  private_zone:
+    description:
+      - Whether the zone is a private hosted zone. It selects between a public and a private zone of the same name.
+    type: bool
+    default: false
+  vpc_id:
+    description:
+      - With O(private_zone=true), use only the private zones associated with this VPC (of the module's region).
+    type: str
+  state:
+    description:
+      - V(present) creates or updates the records, V(absent) deletes them.
+      - With V(absent), a record that no longer exists is left alone. A record that differs from what the task
+        gives (values, alias target or TTL) is not deleted, and the task fails naming it.
+    type: str
+    choices: [present, absent]
+    default: present
+  overwrite:
+    description:
+      - Whether existing records that differ from O(records) are updated.
+      - With V(false) the task fails before any change, naming the records that differ. Records that do not exist
+        yet are still created.
+    type: bool
+    default: true
+  wait:
+    description:
+      - Wait until Route 53 reports every change INSYNC (served by all its name servers), within O(wait_timeout).
+      - Without waiting, the change IDs are returned in RV(change_ids).
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - webops.https_rollout.wait
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+attributes:
+  check_mode:
+    description: Whether the module can run with C(--check) and predict its result without changing AWS.
+    support: full
+    details: Check mode makes read calls only and returns the records as they would be.
+  diff_mode:
+    description: Whether the module shows, with C(--diff), the resource before and after the change.
+    support: full
+    details: The diff lists, record by record, the records before and after the change.
+  platform:
+    description: What the module manages.
+    platforms: aws
+    support: full
+notes:
+  - The module runs on the controller and talks to AWS through boto3. Throttling and C(PriorRequestNotComplete)
+    are retried with jittered backoff.
+  - Creates and updates are sent as C(UPSERT), deletes with the exact record AWS holds.
+  - Route 53 records carry no tags, so the O(records) list itself says what the task owns. Nothing else in the
+    zone is read or changed.
+seealso:
+  - module: webops.https_rollout.acm_certificate
+  - module: webops.https_rollout.https_check
+  - module: amazon.aws.route53_zone
+"""
+
+EXAMPLES = r"""
+- name: Request the certificate, validated through DNS
+  webops.https_rollout.acm_certificate:
+    name: shop
+    stack: shop
+    domain_name: shop.example.com
+    subject_alternative_names: ["*.shop.example.com"]
+  register: cert
+
+- name: Put every validation CNAME into the zone, in one change ({name, type, value} items fit records as they are)
+  webops.https_rollout.route53_record:
+    zone: example.com
+    records: "{{ cert.validation_records }}"
+
+- name: Wait for the certificate to be issued
+  webops.https_rollout.acm_certificate:
+    name: shop
+    stack: shop
+    domain_name: shop.example.com
+    subject_alternative_names: ["*.shop.example.com"]
+    wait: true
+  register: cert
+
+- name: The load balancer
+  amazon.aws.elb_application_lb:
+    name: shop-alb
+    subnets: [subnet-0123456789abcdef0, subnet-0fedcba9876543210]
+    security_groups: [sg-0123456789abcdef0]
+    ip_address_type: dualstack
+    state: present
+  register: alb
+
+- name: Point the domain at the load balancer, IPv4 and IPv6, and wait until Route 53 serves it
+  webops.https_rollout.route53_record:
+    zone: example.com
+    records:
+      - name: shop.example.com
+        type: A
+        alias:
+          load_balancer: "{{ alb.load_balancer_arn }}"
+          evaluate_target_health: true
+      - name: shop.example.com
+        type: AAAA
+        alias:
+          load_balancer: "{{ alb.load_balancer_arn }}"
+          evaluate_target_health: true
+    wait: true
+    wait_timeout: 300
+
+- name: Prove that http:// lands on https:// with a certificate for the name (retrying while the rollout settles)
+  webops.https_rollout.https_check:
+    url: http://shop.example.com/healthz
+    require_hsts: true
+    min_tls_version: TLSv1.2
+    retries: 30
+    delay: 10
+
+- name: A private zone of the same name, for one VPC
+  webops.https_rollout.route53_record:
+    zone: example.com
+    private_zone: true
+    vpc_id: vpc-0123456789abcdef0
+    records:
+      - name: db.example.com
+        type: CNAME
+        ttl: 60
+        values: [shop-db.cluster-abc.eu-west-1.rds.amazonaws.com]
+
+- name: Mail and SPF, leaving records that differ alone
+  webops.https_rollout.route53_record:
+    overwrite: false
+    records:
+      - {name: example.com, type: MX, ttl: 3600, values: ["10 mail1.example.com", "20 mail2.example.com"]}
+      - {name: example.com, type: TXT, ttl: 3600, values: ["v=spf1 include:_spf.example.com -all"]}
+
+- name: Remove the alias records (only if they still point at this load balancer)
+  webops.https_rollout.route53_record:
+    state: absent
+    records:
+      - {name: shop.example.com, type: A, alias: {load_balancer: shop-alb}}
+      - {name: shop.example.com, type: AAAA, alias: {load_balancer: shop-alb}}
+"""
+
+RETURN = r"""
+records:
+  description:
+    - The records of the task as they are after the run (in check mode, as they would be), in the order given.
+      Records that do not exist are left out, so with O(state=absent) the list is empty.
+    - Names and values are normalised as described above.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: Name, in lower case without the trailing dot.
+      type: str
+      sample: shop.example.com
+    type:
+      description: Record type.
+      type: str
+      sample: A
+    ttl:
+      description: TTL in seconds; None for an alias.
+      type: int
+    values:
+      description: Sorted values; empty for an alias.
+      type: list
+      elements: str
+    alias:
+      description: The alias target, or None.
+      type: dict
+      contains:
+        dns_name:
+          description: DNS name of the target, without the C(dualstack.) prefix.
+          type: str
+        hosted_zone_id:
+          description: Hosted zone ID of the target.
+          type: str
+        evaluate_target_health:
+          description: Whether target health is evaluated.
+          type: bool
+    zone_id:
+      description: ID of the hosted zone holding the record.
+      type: str
+    zone_name:
+      description: Name of that zone.
+      type: str
+    private_zone:
+      description: Whether that zone is private.
+      type: bool
+changes:
+  description: The changes made (in check mode, those that would be made), in the order sent.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    action:
+      description: C(create), C(update) or C(delete).
+      type: str
+    name:
+      description: Record name.
+      type: str
+    type:
+      description: Record type.
+      type: str
+    zone_id:
+      description: Hosted zone ID.
+      type: str
+  sample: [{"action": "create", "name": "shop.example.com", "type": "A", "zone_id": "Z0123456789ABCDEFGHIJ"}]
+batches:
+  description: How many ChangeResourceRecordSets requests carried the changes (in check mode, would carry them).
+  returned: always
+  type: int
+  sample: 1
+change_ids:
+  description: IDs of the submitted changes, to follow with Route 53's GetChange. Empty in check mode.
+  returned: always
+  type: list
+  elements: str
+  sample: ["C0123456789ABCDEFGHIJ"]
+change_status:
+  description: C(INSYNC) when every change is in sync (always after O(wait=true)), else C(PENDING); None when nothing changed.
+  returned: always
+  type: str
+waited:
+  description: How long the module waited for INSYNC, in seconds, and how many polls it made.
+  returned: when O(wait=true) and changes were made
+  type: dict
+  sample: {"seconds": 42.0, "polls": 4}
+"""
+
+try:
+    from botocore.exceptions import BotoCoreError
+    from botocore.exceptions import ClientError
+except ImportError:
+    pass  # AnsibleAWSModule reports a missing botocore
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.webops.https_rollout.plugins.module_utils import route53
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import RolloutError
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import WaitTimeout
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import aws_retry
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import build_result
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import wait_for
+
+
+def merge_value(records):
+    """Fold each record's ``value`` shorthand into ``values``."""
+    for record in records:
+        if record.get("value") is not None:
+            record["values"] = [record["value"]]
+
+
+def validate_options(params):
+    """The first problem found without any AWS call, or None."""
+    problem = route53.validate_records(params["records"], params["state"])
+    if problem:
+        return problem
+    if params["vpc_id"] and not params["private_zone"]:
+        return "vpc_id selects a private hosted zone: set private_zone=true as well, or remove vpc_id"
+    zone = params["zone"]
+    if zone and not route53.is_zone_id(zone):
+        problem = route53.name_error(zone)
+        if problem:
+            return f"zone={zone!r} is neither a hosted zone ID nor a valid zone name: it {problem}"
+        named = {"id": route53.normalise_name(zone), "name": zone}
+        for index, record in enumerate(params["records"]):
+            problem = route53.zone_error(index, record, named)
+            if problem:
+                return problem.replace(f" ({named['id']})", "")
+    return None
+
+
+def resolve_zones(client, params, region):
+    """The zone summary of each record, in order. Raises RolloutError when one cannot be found."""
+    zone, private, vpc_id = params["zone"], params["private_zone"], params["vpc_id"]
+    kind = "private" if private else "public"
+    if zone and route53.is_zone_id(zone):
+        found, vpcs = route53.get_zone(client, zone)
+        if found is None:
+            raise RolloutError(f"zone={zone!r}: no hosted zone has this ID. Check the ID, or give the zone's name")
+        if vpc_id and vpc_id not in vpcs:
+            raise RolloutError(f"zone={zone!r} ({found['name']}) is not associated with vpc_id={vpc_id}")
+        zones = [found] * len(params["records"])
+    else:
+        candidates = route53.zones_named(client, zone) if zone else route53.list_zones(client)
+        vpc_zone_ids = route53.zone_ids_of_vpc(client, vpc_id, region) if vpc_id else None
+        zones = []
+        for index, record in enumerate(params["records"]):
+            try:
+                chosen = route53.pick_zone(zone or record["name"], candidates, private, vpc_zone_ids)
+            except ValueError as exc:
+                raise RolloutError(str(exc)) from exc
+            if chosen is None:
+                where = f" associated with {vpc_id}" if vpc_id else ""
+                if zone:
+                    raise RolloutError(f"zone={zone!r}: no {kind} hosted zone{where} has this name")
+                raise RolloutError(
+                    f"records[{index}].name={route53.normalise_name(record['name'])!r}: no {kind} hosted zone{where} "
+                    "contains this name. Create the zone first, or give zone"
+                )
+            zones.append(chosen)
+    for index, record in enumerate(params["records"]):
+        problem = route53.zone_error(index, record, zones[index])
+        if problem:
+            raise RolloutError(problem)
+    return zones
+
+
+def read_current(client, records, zones):
+    """``{(zone_id, name): [rrset, ...]}``: one read per distinct name, and only the names asked for."""
+    held = {}
+    for record, zone in zip(records, zones):
+        key = (zone["id"], route53.normalise_name(record["name"]))
+        if key not in held:
+            held[key] = route53.read_name(client, zone["id"], key[1])
+    return held
+
+
+def lookup_targets(module, records):
+    """Load balancer alias targets by the name or ARN given; one describe call for all of them."""
+    refs = [r["alias"]["load_balancer"] for r in records if r.get("alias") and r["alias"].get("load_balancer")]
+    if not refs:
+        return {}
+    elbv2 = module.client("elbv2", retry_decorator=aws_retry())
+    try:
+        return route53.describe_load_balancer_targets(elbv2, refs)
+    except ValueError as exc:
+        raise RolloutError(f"records[].alias.load_balancer: {exc}. Give an existing load balancer's name or ARN") from exc
+
+
+def plan(params, zones, held, targets):
+    """``(before, after, changes)``: record states and the boto3 changes with their labels.
+
+    Raises RolloutError for what AWS holds that the task may not touch.
+    """
+    before, after, changes, refused = [], [], [], []
+    present = params["state"] == "present"
+    for index, record in enumerate(params["records"]):
+        zone = zones[index]
+        name = route53.normalise_name(record["name"])
+        at_name = held[(zone["id"], name)]
+        same_type = [r for r in at_name if r["Type"] == record["type"]]
+        simple = [r for r in same_type if "SetIdentifier" not in r]
+        if len(same_type) > len(simple):
+            raise RolloutError(
+                f"records[{index}] ({name} {record['type']}): the zone holds routing-policy records (set identifiers) "
+                "at this name and type; this module manages simple records only"
+            )
+        raw = simple[0] if simple else None
+        current = route53.record_state(raw, zone) if raw else None
+        if current:
+            before.append(current)
+        label = {"name": name, "type": record["type"], "zone_id": zone["id"]}
+
+        if not present:
+            if current is None:
+                continue
+            mismatch = route53.absent_mismatch(record, current, targets)
+            if mismatch:
+                refused.append(f"{name} {record['type']}: {mismatch}")
+                continue
+            changes.append((dict(label, action="delete"), {"Action": "DELETE", "ResourceRecordSet": raw}))
+            continue
+
+        others = sorted({r["Type"] for r in at_name} - {record["type"]})
+        if record["type"] == "CNAME" and others:
+            raise RolloutError(
+                f"records[{index}] is a CNAME but {name} already holds {', '.join(others)} in zone {zone['name']}: "
+                "a CNAME must be alone at its name. Delete those records first, or use an alias A/AAAA record"
+            )
+        if record["type"] != "CNAME" and "CNAME" in others:
+            raise RolloutError(
+                f"records[{index}] ({name} {record['type']}): {name} holds a CNAME in zone {zone['name']}, which must "
+                "be alone at its name. Delete the CNAME first (state=absent), then add this record"
+            )
+        wanted, rrset = route53.desired_state(record, zone, current, targets)
+        after.append(wanted)
+        if wanted == current:
+            continue
+        if current is not None and not params["overwrite"]:
+            refused.append(f"{name} {record['type']}")
+            continue
+        action = "create" if current is None else "update"
+        changes.append((dict(label, action=action), {"Action": "UPSERT", "ResourceRecordSet": rrset}))
+
+    if refused and present:
+        raise RolloutError(
+            f"overwrite=false and these records exist with other values: {', '.join(refused)}. "
+            "Set overwrite=true to update them, or change the task to match"
+        )
+    if refused:
+        raise RolloutError(
+            f"refusing to delete records that differ from the task: {'; '.join(refused)}. "
+            "Give what AWS holds, or leave out values and alias to delete the record whatever it holds"
+        )
+    if not present:
+        after = [s for s in before if not any(c[0]["name"] == s["name"] and c[0]["type"] == s["type"] for c in changes)]
+    return before, after, changes
+
+
+def batches_by_zone(changes):
+    """``[(zone_id, [boto3 change, ...]), ...]`` within AWS's per-request limits, zones in first-seen order."""
+    by_zone = {}
+    for label, change in changes:
+        by_zone.setdefault(label["zone_id"], []).append(change)
+    result = []
+    for zone_id, zone_changes in by_zone.items():
+        try:
+            result.extend((zone_id, batch) for batch in route53.split_batches(zone_changes))
+        except ValueError as exc:
+            raise RolloutError(str(exc)) from exc
+    return result
+
+
+def wait_insync(client, change_ids, timeout):
+    """Poll GetChange for every change that is not INSYNC yet; returns the wait's seconds and polls."""
+    pending = list(change_ids)
+
+    def poll():
+        for change_id in list(pending):
+            if route53.change_status(client, change_id) == "INSYNC":
+                pending.remove(change_id)
+        return not pending, list(pending)
+
+    def describe(still):
+        return f"{len(still)} change(s) still PENDING: {', '.join(still)}"
+
+    _status, seconds, polls = wait_for(poll, "Route 53 changes to be INSYNC", timeout, delay=5, describe=describe)
+    return {"seconds": seconds, "polls": polls}
+
+
+def run(module):
+    params = module.params
+    merge_value(params["records"])
+    problem = validate_options(params)
+    if problem:
+        module.fail_json(msg=problem)
+
+    client = module.client("route53", retry_decorator=aws_retry())
+    zones = resolve_zones(client, params, module.region)
+    targets = lookup_targets(module, params["records"])
+    held = read_current(client, params["records"], zones)
+    before, after, changes = plan(params, zones, held, targets)
+    batches = batches_by_zone(changes)
+
+    change_ids, status, extra = [], None, {}
+    if changes and not module.check_mode:
+        statuses = []
+        for zone_id, batch in batches:
+            info = route53.change_records(client, zone_id, batch)
+            change_ids.append(info["id"])
+            statuses.append(info["status"])
+        status = "INSYNC" if all(s == "INSYNC" for s in statuses) else "PENDING"
+        if params["wait"] and status != "INSYNC":
+            extra["waited"] = wait_insync(client, [i for i, s in zip(change_ids, statuses) if s != "INSYNC"], params["wait_timeout"])
+            status = "INSYNC"
+        elif params["wait"]:
+            extra["waited"] = {"seconds": 0.0, "polls": 0}
+    return build_result(
+        bool(changes),
+        {"records": before},
+        {"records": after},
+        module._diff,
+        changes=[label for label, _change in changes],
+        batches=len(batches),
+        change_ids=change_ids,
+        change_status=status,
+        **extra,
+    )
+
+
+def main():
+    argument_spec = dict(
+        records=dict(
+            type="list",
+            elements="dict",
+            required=True,
+            mutually_exclusive=[["values", "value"]],
+            options=dict(
+                name=dict(type="str", required=True),
+                type=dict(type="str", required=True, choices=list(route53.RECORD_TYPES)),
+                ttl=dict(type="int"),
+                values=dict(type="list", elements="str"),
+                value=dict(type="str"),
+                alias=dict(
+                    type="dict",
+                    options=dict(
+                        load_balancer=dict(type="str"),
+                        dns_name=dict(type="str"),
+                        hosted_zone_id=dict(type="str"),
+                        evaluate_target_health=dict(type="bool", default=False),
+                    ),
+                ),
+            ),
+        ),
+        zone=dict(type="str"),
+        private_zone=dict(type="bool", default=False),
+        vpc_id=dict(type="str"),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        overwrite=dict(type="bool", default=True),
+        wait=dict(type="bool", default=False),
+        wait_timeout=dict(type="int", default=300),
+    )
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    try:
+        result = run(module)
+    except RolloutError as exc:
+        module.fail_json(msg=str(exc))
+    except WaitTimeout as exc:
+        module.fail_json(msg=str(exc))
+    except (BotoCoreError, ClientError) as exc:
+        module.fail_json_aws(exc, msg="Failed to manage Route 53 records")
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
