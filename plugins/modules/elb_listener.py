@@ -358,11 +358,11 @@ def find_listener(client, lb, port):
     return None
 
 
-def check_certificates(module, arns):
-    """Fail unless every certificate is ISSUED in ACM."""
+def check_certificates(acm_client, arns):
+    """Fail unless every certificate is ISSUED in ACM. ``acm_client`` is called for the client only when needed."""
     if not arns:
         return
-    acm = module.client("acm", retry_decorator=aws_retry())
+    acm = acm_client()
     for arn in arns:
         status = elb.certificate_status(acm, arn)
         if status != "ISSUED":
@@ -373,8 +373,12 @@ def check_certificates(module, arns):
             )
 
 
-def ensure_present(module, client, lb, current, params):
-    """Create or update the listener. Returns ``(changed, state)``."""
+def ensure_present(client, acm_client, lb, current, params, check_mode, warn):
+    """Create or update the listener. Returns ``(changed, state)``.
+
+    ``acm_client`` returns an ACM client (made only when a certificate has to be checked);
+    ``warn`` reports a warning.
+    """
     action = params["default_action"]
     resolved = elb.resolve_target_groups(client, elb.action_refs(action))
     missing = elb.missing_target_groups(resolved)
@@ -383,10 +387,10 @@ def ensure_present(module, client, lb, current, params):
             f"default_action names target group(s) that do not exist: {', '.join(missing)}. "
             "Create them first (webops.https_rollout.elb_target_group) or give their ARNs."
         )
-        if not module.check_mode:
+        if not check_mode:
             raise RolloutError(problem)
         # In check mode an earlier task may only have predicted them.
-        module.warn(f"{problem} Check mode goes on as if they existed.")
+        warn(f"{problem} Check mode goes on as if they existed.")
     wanted_action = elb.desired_action(elb.REDIRECT_TO_HTTPS if params["redirect_to_https"] else action, resolved)
     wanted = elb.desired_listener(params, wanted_action, current)
     tls = wanted["protocol"] in elb.TLS_PROTOCOLS
@@ -411,7 +415,7 @@ def ensure_present(module, client, lb, current, params):
     new_certificates = list(to_add)
     if tls and (current is None or wanted["certificate_arn"] != current["certificate_arn"]):
         new_certificates.insert(0, wanted["certificate_arn"])
-    check_certificates(module, new_certificates)
+    check_certificates(acm_client, new_certificates)
     if tls and (current is None or wanted["ssl_policy"] != current["ssl_policy"]):
         if not elb.ssl_policy_exists(client, wanted["ssl_policy"]):
             raise RolloutError(
@@ -419,7 +423,7 @@ def ensure_present(module, client, lb, current, params):
                 f"'aws elbv2 describe-ssl-policies', or leave it out for {elb.DEFAULT_SSL_POLICY}"
             )
 
-    if module.check_mode:
+    if check_mode:
         state = elb.predict_listener(current, wanted, params["port"], to_add, to_remove, wanted_tags, params["purge_tags"])
         state["load_balancer_arn"] = lb["LoadBalancerArn"]
         return changed, state
@@ -484,7 +488,14 @@ def run(module):
         if not module.check_mode:
             client.delete_listener(aws_retry=True, ListenerArn=current["arn"])
         return build_result(True, current, {}, module._diff)
-    changed, after = ensure_present(module, client, lb, current, params)
+    acm_clients = []
+
+    def acm_client():
+        if not acm_clients:
+            acm_clients.append(module.client("acm", retry_decorator=aws_retry()))
+        return acm_clients[0]
+
+    changed, after = ensure_present(client, acm_client, lb, current, params, module.check_mode, module.warn)
     return build_result(changed, current, after, module._diff)
 
 

@@ -351,7 +351,7 @@ def find_rule(client, listener_arn, params):
     return occupant, None
 
 
-def ensure_present(module, client, listener_arn, current, params):
+def ensure_present(client, listener_arn, current, params, check_mode, warn):
     """Create, update or move the rule. Returns ``(changed, state)``."""
     resolved = elb.resolve_target_groups(client, elb.action_refs(params["action"]))
     missing = elb.missing_target_groups(resolved)
@@ -360,9 +360,9 @@ def ensure_present(module, client, listener_arn, current, params):
             f"action names target group(s) that do not exist: {', '.join(missing)}. "
             "Create them first (webops.https_rollout.elb_target_group) or give their ARNs."
         )
-        if not module.check_mode:
+        if not check_mode:
             raise RolloutError(problem)
-        module.warn(f"{problem} Check mode goes on as if they existed.")
+        warn(f"{problem} Check mode goes on as if they existed.")
     action = elb.desired_action(params["action"], resolved)
     conditions = elb.desired_conditions(params["conditions"])
     wanted_tags = desired_tags(params["tags"], params["stack"])
@@ -380,7 +380,7 @@ def ensure_present(module, client, listener_arn, current, params):
         to_set, to_remove = tag_changes(current["tags"], wanted_tags, purge_tags)
         changed = bool(move or modify or to_set or to_remove)
 
-    if module.check_mode:
+    if check_mode:
         state = dict(current) if current else {"arn": None, "listener_arn": listener_arn, "tags": {}}
         state.update(priority=params["priority"], conditions=conditions, action=action)
         state["tags"] = apply_tag_changes(state["tags"], *tag_changes(state["tags"], wanted_tags, purge_tags))
@@ -438,7 +438,7 @@ def run(module):
             module.fail_json(msg=problem)
         # In check mode the task that creates it may only have predicted it: predict the rule too.
         module.warn(f"{problem}. Check mode predicts the rule as if it existed.")
-        changed, after = ensure_present(module, client, None, None, params)
+        changed, after = ensure_present(client, None, None, params, module.check_mode, module.warn)
         return build_result(changed, {}, after, module._diff)
     if listener.get("Protocol") not in elb.HTTP_PROTOCOLS:
         module.fail_json(
@@ -465,7 +465,7 @@ def run(module):
             msg=f"priority {params['priority']} of listener {listener_arn} is held by another rule ({occupant['arn']}, "
             f"Name={occupant['name']!r}): choose a free priority, or move or delete that rule first"
         )
-    changed, after = ensure_present(module, client, listener_arn, current, params)
+    changed, after = ensure_present(client, listener_arn, current, params, module.check_mode, module.warn)
     return build_result(changed, current, after, module._diff)
 
 

@@ -418,12 +418,15 @@ def read_current(client, records, zones):
     return held
 
 
-def lookup_targets(module, records):
-    """Load balancer alias targets by the name or ARN given; one describe call for all of them."""
+def lookup_targets(elbv2_client, records):
+    """Load balancer alias targets by the name or ARN given; one describe call for all of them.
+
+    ``elbv2_client`` is called for the client only when a record aliases a load balancer.
+    """
     refs = [r["alias"]["load_balancer"] for r in records if r.get("alias") and r["alias"].get("load_balancer")]
     if not refs:
         return {}
-    elbv2 = module.client("elbv2", retry_decorator=aws_retry())
+    elbv2 = elbv2_client()
     try:
         return route53.describe_load_balancer_targets(elbv2, refs)
     except ValueError as exc:
@@ -540,7 +543,7 @@ def run(module):
 
     client = module.client("route53", retry_decorator=aws_retry())
     zones = resolve_zones(client, params, module.region)
-    targets = lookup_targets(module, params["records"])
+    targets = lookup_targets(lambda: module.client("elbv2", retry_decorator=aws_retry()), params["records"])
     held = read_current(client, params["records"], zones)
     before, after, changes = plan(params, zones, held, targets)
     batches = batches_by_zone(changes)
