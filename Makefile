@@ -14,11 +14,14 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLL_ROOT)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := true
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv layout test sanity unit integration lint changelog-lint build bench clean
+.PHONY: help venv layout test sanity unit integration lint changelog-lint build bench clean engine image molecule
 
 help:
-	@echo "make test         every suite (sanity, unit, integration, lint), ends with 'N passed, N failed'"
+	@echo "make test         every suite (sanity, unit, integration, lint, molecule), ends with 'N passed, N failed'"
 	@echo "make sanity|unit|integration|lint|changelog-lint   one suite"
+	@echo "make molecule     the Molecule scenarios of the roles (needs a container engine: see make engine)"
+	@echo "make engine       make sure a container engine answers (as root on Debian/Ubuntu: installs docker.io)"
+	@echo "make image        build the local Debian bookworm image with systemd (reused when it exists)"
 	@echo "make bench        API call counts and wall time of the modules against moto, printed"
 	@echo "make build        ansible-galaxy collection build into $(BUILD)/dist"
 	@echo "make clean        remove $(VENV) and $(BUILD)"
@@ -54,6 +57,15 @@ lint: layout
 
 changelog-lint: layout
 	$(BIN)/antsibull-changelog lint
+
+engine:
+	@bash sandbox/engine.sh $(BUILD)/engine
+
+image: engine
+	bash sandbox/image/build.sh $(BUILD)/image
+
+molecule: layout image
+	$(BIN)/python tests/molecule/run_molecule.py --results $(RESULTS)/molecule.xml
 
 bench: layout
 	$(BIN)/python tests/bench/run_bench.py

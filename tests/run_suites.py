@@ -26,6 +26,7 @@ SUITES = [
     ("integration", ["make", "integration"], "integration.xml"),
     ("lint", ["make", "lint"], None),
     ("changelog-lint", ["make", "changelog-lint"], None),
+    ("molecule", ["make", "molecule"], "molecule.xml"),
 ]
 
 

@@ -1,0 +1,65 @@
+"""Demo web app for webops.https_rollout: answers with the host's identity, and has a health endpoint.
+
+Python standard library only. Settings come from the environment (the role's env file):
+APP_HOST (always 127.0.0.1 from the role), APP_PORT, APP_NAME, APP_IDENTITY, APP_HEALTH_PATH.
+"""
+
+import json
+import os
+import socket
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+HOST = os.environ.get("APP_HOST", "127.0.0.1")
+PORT = int(os.environ.get("APP_PORT", "8000"))
+HEALTH_PATH = os.environ.get("APP_HEALTH_PATH", "/healthz")
+IDENTITY = {
+    "app": os.environ.get("APP_NAME", "webapp"),
+    "host": socket.gethostname(),
+    "identity": os.environ.get("APP_IDENTITY", socket.gethostname()),
+}
+
+
+class Handler(BaseHTTPRequestHandler):
+    """GET the health path for a plain "ok"; anything else gets the identity as JSON."""
+
+    server_version = "webops-demo"
+    sys_version = ""
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):  # noqa: N802 (the name is the stdlib's)
+        """Answer the health check or the identity."""
+        if self.path.split("?", 1)[0] == HEALTH_PATH:
+            self.send_body(b"ok\n", "text/plain")
+            return
+        answer = dict(IDENTITY)
+        answer.update({
+            "path": self.path,
+            "client_ip": self.headers.get("X-Real-IP", self.client_address[0]),
+            "forwarded_proto": self.headers.get("X-Forwarded-Proto", ""),
+            "request_id": self.headers.get("X-Request-ID", ""),
+        })
+        self.send_body((json.dumps(answer, sort_keys=True) + "\n").encode(), "application/json")
+
+    def send_body(self, body, content_type):
+        """Send a 200 with the body."""
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format, *args):  # pylint: disable=redefined-builtin
+        """Log to stderr (the journal) without the health checks."""
+        if HEALTH_PATH not in self.requestline:
+            super().log_message(format, *args)
+
+
+def main():
+    """Serve until stopped."""
+    server = ThreadingHTTPServer((HOST, PORT), Handler)
+    server.daemon_threads = True
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
