@@ -65,8 +65,43 @@ def error_code(exc):
 
 
 # ---------------------------------------------------------------------------
+# AWS's string values
+# ---------------------------------------------------------------------------
+
+
+def int_or_none(value):
+    """An attribute AWS stores as text, as an int; None when missing or not a number ("not set")."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def bool_or_none(value):
+    """An attribute AWS stores as ``"true"``/``"false"``, as a bool; None when missing ("not set")."""
+    if value in (None, ""):
+        return None
+    return str(value).lower() == "true"
+
+
+def aws_text(value):
+    """An option's value as AWS stores attributes: booleans as ``true``/``false``, the rest as text."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+# ---------------------------------------------------------------------------
 # Ownership and tags
 # ---------------------------------------------------------------------------
+
+
+def ownership_argument_spec():
+    """``tags``, ``purge_tags`` and ``stack``: the argument spec of the amazon.aws.tags and
+    webops.https_rollout.stack documentation fragments, for every module that owns a resource."""
+    return {
+        "tags": {"type": "dict", "aliases": ["resource_tags"]},
+        "purge_tags": {"type": "bool", "default": True},
+        "stack": {"type": "str"},
+    }
 
 
 def desired_tags(tags, stack):

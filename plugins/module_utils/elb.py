@@ -19,7 +19,10 @@ import re
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import apply_tag_changes
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import aws_text
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import bool_or_none
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import error_code
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import int_or_none
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import tag_changes
 
 #: The TLS 1.3 + TLS 1.2 policy used when ``ssl_policy`` is not given.
@@ -220,26 +223,9 @@ def update_tags(client, arn, to_set, to_remove):
 # ---------------------------------------------------------------------------
 
 
-def _bool_or_none(value):
-    if value in (None, ""):
-        return None
-    return str(value).lower() == "true"
-
-
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _an(lb_type):
     """'an application' / 'a network' / 'a gateway' load balancer."""
     return f"an {lb_type}" if lb_type[:1] in "aeiou" else f"a {lb_type}"
-
-
-def _attr_text(value):
-    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def lb_attributes_state(attributes):
@@ -248,13 +234,13 @@ def lb_attributes_state(attributes):
     for option, (key, _types) in LB_ATTRIBUTES.items():
         value = attributes.get(key)
         if option in _INT_ATTRIBUTES:
-            state[option] = _int_or_none(value)
+            state[option] = int_or_none(value)
         elif option in _STR_ATTRIBUTES:
             state[option] = value or None
         else:
-            state[option] = _bool_or_none(value)
+            state[option] = bool_or_none(value)
     state["access_logs"] = {
-        "enabled": _bool_or_none(attributes.get(ACCESS_LOG_KEYS["enabled"])),
+        "enabled": bool_or_none(attributes.get(ACCESS_LOG_KEYS["enabled"])),
         "bucket": attributes.get(ACCESS_LOG_KEYS["bucket"]) or None,
         "prefix": attributes.get(ACCESS_LOG_KEYS["prefix"]) or None,
     }
@@ -266,11 +252,11 @@ def desired_lb_attributes(params):
     wanted = {}
     for option, (key, _types) in LB_ATTRIBUTES.items():
         if params.get(option) is not None:
-            wanted[key] = _attr_text(params[option])
+            wanted[key] = aws_text(params[option])
     for option, key in ACCESS_LOG_KEYS.items():
         value = (params.get("access_logs") or {}).get(option)
         if value is not None:
-            wanted[key] = _attr_text(value)
+            wanted[key] = aws_text(value)
     return wanted
 
 
@@ -1027,7 +1013,7 @@ def rule_state(rule, tags):
     return {
         "arn": rule.get("RuleArn"),
         "listener_arn": None,
-        "priority": _int_or_none(priority),
+        "priority": int_or_none(priority),
         "name": (tags or {}).get("Name"),
         "conditions": conditions_state(rule.get("Conditions")),
         "action": action_state(rule.get("Actions")),

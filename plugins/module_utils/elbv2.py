@@ -18,7 +18,10 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import apply_tag_changes
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import aws_text
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import bool_or_none
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import error_code
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import int_or_none
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import tag_changes
 
 #: RegisterTargets / DeregisterTargets take many targets in one call; very long
@@ -224,19 +227,6 @@ def find_target_group_users(client, tg_arn, load_balancer_arns):
 # ---------------------------------------------------------------------------
 
 
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _bool_or_none(value):
-    if value is None:
-        return None
-    return str(value).lower() == "true"
-
-
 def health_check_state(tg):
     """The health check of a target group description, snake_case."""
     matcher = tg.get("Matcher") or {}
@@ -258,15 +248,15 @@ def attributes_state(attributes):
     sticky_type = attributes.get(STICKINESS_KEYS["type"])
     duration_key = STICKINESS_DURATION_KEYS.get(sticky_type or "lb_cookie")
     return {
-        "deregistration_delay": _int_or_none(attributes.get(ATTRIBUTE_KEYS["deregistration_delay"])),
-        "slow_start": _int_or_none(attributes.get(ATTRIBUTE_KEYS["slow_start"])),
+        "deregistration_delay": int_or_none(attributes.get(ATTRIBUTE_KEYS["deregistration_delay"])),
+        "slow_start": int_or_none(attributes.get(ATTRIBUTE_KEYS["slow_start"])),
         "load_balancing_algorithm": attributes.get(ATTRIBUTE_KEYS["load_balancing_algorithm"]),
-        "preserve_client_ip": _bool_or_none(attributes.get(ATTRIBUTE_KEYS["preserve_client_ip"])),
-        "proxy_protocol_v2": _bool_or_none(attributes.get(ATTRIBUTE_KEYS["proxy_protocol_v2"])),
+        "preserve_client_ip": bool_or_none(attributes.get(ATTRIBUTE_KEYS["preserve_client_ip"])),
+        "proxy_protocol_v2": bool_or_none(attributes.get(ATTRIBUTE_KEYS["proxy_protocol_v2"])),
         "stickiness": {
-            "enabled": _bool_or_none(attributes.get(STICKINESS_KEYS["enabled"])),
+            "enabled": bool_or_none(attributes.get(STICKINESS_KEYS["enabled"])),
             "type": sticky_type,
-            "duration": _int_or_none(attributes.get(duration_key)) if duration_key else None,
+            "duration": int_or_none(attributes.get(duration_key)) if duration_key else None,
             "cookie_name": attributes.get(STICKINESS_KEYS["cookie_name"]),
         },
     }
@@ -327,12 +317,12 @@ def desired_attributes(params):
     for option, key in ATTRIBUTE_KEYS.items():
         value = params.get(option)
         if value is not None:
-            wanted[key] = str(value).lower() if isinstance(value, bool) else str(value)
+            wanted[key] = aws_text(value)
     sticky = params.get("stickiness") or {}
     for option, key in STICKINESS_KEYS.items():
         value = sticky.get(option)
         if value is not None:
-            wanted[key] = str(value).lower() if isinstance(value, bool) else str(value)
+            wanted[key] = aws_text(value)
     if sticky.get("duration") is not None:
         wanted[STICKINESS_DURATION_KEYS[sticky.get("type") or "lb_cookie"]] = str(sticky["duration"])
     return wanted
@@ -538,11 +528,11 @@ def validate_target_group(params, current=None, creating=False):
                     f"change it to {wanted!r}: delete the group first (state=absent) or use a new name"
                 )
 
-    for value, option in ((params.get("port"), "port"), (_int_or_none(hc.get("port")), "health_check.port")):
+    for value, option in ((params.get("port"), "port"), (int_or_none(hc.get("port")), "health_check.port")):
         problem = _check_port(value, option)
         if problem:
             return problem
-    if hc.get("port") is not None and hc["port"] != "traffic-port" and _int_or_none(hc["port"]) is None:
+    if hc.get("port") is not None and hc["port"] != "traffic-port" and int_or_none(hc["port"]) is None:
         return f"health_check.port={hc['port']!r} must be a port number or 'traffic-port'"
 
     if target_type == "lambda":

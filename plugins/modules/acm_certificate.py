@@ -324,6 +324,7 @@ from ansible_collections.webops.https_rollout.plugins.module_utils.common import
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import aws_retry
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import build_result
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import desired_tags
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import ownership_argument_spec
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import tag_changes
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import wait_for
 
@@ -650,9 +651,7 @@ def main():
         retire_superseded=dict(type="bool", default=False),
         wait=dict(type="bool", default=False),
         wait_timeout=dict(type="int", default=300),
-        tags=dict(type="dict", aliases=["resource_tags"]),
-        purge_tags=dict(type="bool", default=True),
-        stack=dict(type="str"),
+        **ownership_argument_spec(),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,

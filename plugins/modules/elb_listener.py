@@ -331,6 +331,7 @@ from ansible_collections.webops.https_rollout.plugins.module_utils.common import
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import aws_retry
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import build_result
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import desired_tags
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import ownership_argument_spec
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import ownership_error
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import tag_changes
 
@@ -512,9 +513,7 @@ def main():
         purge_extra_certificates=dict(type="bool", default=True),
         ssl_policy=dict(type="str"),
         alpn_policy=dict(type="str", choices=["HTTP1Only", "HTTP2Only", "HTTP2Optional", "HTTP2Preferred", "None"]),
-        tags=dict(type="dict", aliases=["resource_tags"]),
-        purge_tags=dict(type="bool", default=True),
-        stack=dict(type="str"),
+        **ownership_argument_spec(),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     try:

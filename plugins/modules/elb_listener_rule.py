@@ -311,6 +311,7 @@ from ansible_collections.webops.https_rollout.plugins.module_utils.common import
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import aws_retry
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import build_result
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import desired_tags
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import ownership_argument_spec
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import ownership_error
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import tag_changes
 
@@ -493,9 +494,7 @@ def main():
         state=dict(type="str", choices=["present", "absent"], default="present"),
         conditions=dict(type="dict", options=conditions),
         action=dict(type="dict", options=elb.action_argument_spec()),
-        tags=dict(type="dict", aliases=["resource_tags"]),
-        purge_tags=dict(type="bool", default=True),
-        stack=dict(type="str"),
+        **ownership_argument_spec(),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,

@@ -16,20 +16,12 @@ from pathlib import Path
 import pytest
 
 from moto_server import MotoServer
+from test_targets import play_header, playbook_command
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
-PLAYBOOK = """\
-- hosts: localhost
-  connection: local
-  gather_facts: false
-  module_defaults:
-    group/webops.https_rollout.aws:
-      endpoint_url: {endpoint}
-      region: us-east-1
-      access_key: testing
-      secret_key: testing
+TASKS = """\
   tasks:
     - name: Seed a VPC
       amazon.aws.ec2_vpc_net:
@@ -41,7 +33,7 @@ PLAYBOOK = """\
         name: build-check
         protocol: HTTP
         port: 80
-        vpc_id: "{{{{ vpc.vpc.id }}}}"
+        vpc_id: "{{ vpc.vpc.id }}"
       register: created
     - name: Read it back with the installed info module
       webops.https_rollout.elb_target_group_info:
@@ -49,8 +41,8 @@ PLAYBOOK = """\
       register: found
     - name: Save what the modules returned
       ansible.builtin.copy:
-        content: "{{{{ {{'created': created, 'found': found}} | to_json }}}}"
-        dest: "{{{{ result_file }}}}"
+        content: "{{ {'created': created, 'found': found} | to_json }}"
+        dest: "{{ result_file }}"
         mode: "0644"
 """
 
@@ -103,14 +95,9 @@ def test_installed_modules_run(installed):
     result_file = installed["work"] / "result.json"
     playbook = installed["work"] / "playbook.yml"
     with MotoServer() as moto:
-        playbook.write_text(PLAYBOOK.format(endpoint=moto.endpoint), encoding="utf-8")
+        playbook.write_text(play_header(moto.endpoint) + TASKS, encoding="utf-8")
         run = subprocess.run(
-            [
-                str(BIN / "ansible-playbook"), "-i", "localhost,",
-                "-e", f"ansible_python_interpreter={sys.executable}",
-                "-e", f"result_file={result_file}",
-                str(playbook),
-            ],
+            playbook_command(playbook, "-e", f"result_file={result_file}"),
             env=installed["env"], capture_output=True, text=True, timeout=300, check=False,
         )  # fmt: skip
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from test_targets import REPO, run_playbook, tail
+from test_targets import REPO, playbook_command, run_playbook, tail
 
 COLLECTIONS = REPO / ".build" / "collections"
 HOST = "shop.test"
@@ -227,14 +227,8 @@ def run_cases(workdir: Path, cases: dict) -> dict:
         "ANSIBLE_NOCOLOR": "true",
         "ANSIBLE_RETRY_FILES_ENABLED": "false",
     }
-    command = [
-        str(Path(sys.executable).parent / "ansible-playbook"),
-        "-i", "localhost,",
-        "-e", f"ansible_python_interpreter={sys.executable}",
-        str(playbook),
-    ]  # fmt: skip
     log = workdir / "ansible.log"
-    rc = run_playbook(command, env, log, PLAYBOOK_TIMEOUT)
+    rc = run_playbook(playbook_command(playbook), env, log, PLAYBOOK_TIMEOUT)
     results_path = workdir / "results.json"
     if rc != 0 or not results_path.exists():
         pytest.fail(f"ansible-playbook failed (exit {rc}):\n{tail(log)}", pytrace=False)

@@ -27,7 +27,7 @@ from botocore.exceptions import ClientError
 
 from fault_proxy import Call, Fault, FaultProxy
 from moto_server import MotoServer
-from test_targets import REGION, REPO, ansible_env, run_playbook, tail
+from test_targets import REGION, REPO, ansible_env, play_header, playbook_command, run_playbook, tail
 
 COLLECTIONS = REPO / ".build" / "collections"
 PLAYBOOK_TIMEOUT = 120
@@ -36,17 +36,8 @@ ELB = "elasticloadbalancing"
 #: botocore makes exactly one request per call: every recovery is then our own retry layer's.
 NO_BOTOCORE_RETRIES = Config(retries={"total_max_attempts": 1, "mode": "standard"})
 
-PLAYBOOK = """\
-- hosts: localhost
-  connection: local
-  gather_facts: false
-  module_defaults:
-    group/webops.https_rollout.aws:
-      endpoint_url: {endpoint}
-      region: {region}
-      access_key: testing
-      secret_key: testing
-  tasks:
+#: The module task under test, registered as ``result``; the play hands it to the test (see run_play).
+TARGET_GROUP_TASK = """\
     - name: Create the target group through the fault proxy
       webops.https_rollout.elb_target_group:
         name: {name}
@@ -54,6 +45,9 @@ PLAYBOOK = """\
         port: 8080
         vpc_id: {vpc_id}
         stack: retries
+"""
+
+HAND_OVER = """\
       register: result
       ignore_errors: true
 
@@ -288,18 +282,14 @@ def test_aws_retry_gives_up_after_its_retries(moto, retry_api):
 # ---------------------------------------------------------------------------
 
 
-def run_module(moto: MotoServer, proxy: FaultProxy, workdir: Path, name: str, env_overrides: dict) -> dict:
-    """Run elb_target_group through the proxy; return its registered result (plus ``_seconds``)."""
-    vpc_id = client("ec2", moto.endpoint).create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+def run_play(moto: MotoServer, proxy: FaultProxy, workdir: Path, task: str, env_overrides: dict) -> dict:
+    """Run one module ``task`` through the proxy, with botocore's defaults unless ``env_overrides`` say;
+    return its registered result (plus ``_seconds``)."""
     (workdir / "ansible-tmp").mkdir(parents=True, exist_ok=True)
     result_path = workdir / "result.json"
     playbook = workdir / "playbook.yml"
-    playbook.write_text(
-        PLAYBOOK.format(
-            endpoint=proxy.endpoint, region=REGION, name=name, vpc_id=vpc_id, result_path=json.dumps(str(result_path))
-        ),
-        encoding="utf-8",
-    )
+    hand_over = HAND_OVER.format(result_path=json.dumps(str(result_path)))
+    playbook.write_text(play_header(proxy.endpoint) + "  tasks:\n" + task + hand_over, encoding="utf-8")
     env = ansible_env(moto, workdir / "phases.jsonl", workdir, workdir)
     for variable in ("AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE"):
         env.pop(variable, None)
@@ -308,22 +298,22 @@ def run_module(moto: MotoServer, proxy: FaultProxy, workdir: Path, name: str, en
         AWS_SHARED_CREDENTIALS_FILE=str(workdir / "no-aws-credentials"),
         **env_overrides,
     )
-    command = [
-        str(Path(sys.executable).parent / "ansible-playbook"),
-        "-i", "localhost,",
-        "-e", f"ansible_python_interpreter={sys.executable}",
-        str(playbook),
-    ]  # fmt: skip
     log_path = workdir / "ansible.log"
     start = time.monotonic()
-    rc = run_playbook(command, env, log_path, PLAYBOOK_TIMEOUT)
+    rc = run_playbook(playbook_command(playbook), env, log_path, PLAYBOOK_TIMEOUT)
     seconds = time.monotonic() - start
     if rc != 0 or not result_path.exists():
         pytest.fail(f"ansible-playbook failed (exit {rc}):\n{tail(log_path)}", pytrace=False)
     result = json.loads(result_path.read_text(encoding="utf-8"))
     result["_seconds"] = round(seconds, 1)
-    print(f"{name}: ansible-playbook took {seconds:.1f}s; proxy log: {proxy.calls}")
+    print(f"ansible-playbook took {seconds:.1f}s; proxy log: {proxy.calls}")
     return result
+
+
+def run_module(moto: MotoServer, proxy: FaultProxy, workdir: Path, name: str, env_overrides: dict) -> dict:
+    """Run elb_target_group through the proxy; return its registered result."""
+    vpc_id = client("ec2", moto.endpoint).create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    return run_play(moto, proxy, workdir, TARGET_GROUP_TASK.format(name=name, vpc_id=vpc_id), env_overrides)
 
 
 def target_group_names(moto: MotoServer) -> list[str]:
@@ -389,55 +379,19 @@ def test_module_fails_on_non_retryable_error(moto, tmp_path):
 # acm_certificate: the idempotency token, end to end
 # ---------------------------------------------------------------------------
 
-ACM_PLAYBOOK = """\
-- hosts: localhost
-  connection: local
-  gather_facts: false
-  module_defaults:
-    group/webops.https_rollout.aws:
-      endpoint_url: {endpoint}
-      region: {region}
-      access_key: testing
-      secret_key: testing
-  tasks:
+CERTIFICATE_TASK = """\
     - name: Request a certificate through the fault proxy
       webops.https_rollout.acm_certificate:
         name: retried
         stack: retries
         domain_name: example.test
         subject_alternative_names: ["*.example.test"]
-      register: result
-      ignore_errors: true
-
-    - name: Hand the result to the test
-      ansible.builtin.copy:
-        content: "{{{{ result | to_json }}}}"
-        dest: {result_path}
-        mode: "0600"
 """
 
 
 def run_acm_request(moto: MotoServer, proxy: FaultProxy, workdir: Path) -> dict:
     """Run acm_certificate through the proxy with botocore's own retries off; return its result."""
-    (workdir / "ansible-tmp").mkdir(parents=True, exist_ok=True)
-    result_path = workdir / "result.json"
-    playbook = workdir / "playbook.yml"
-    playbook.write_text(
-        ACM_PLAYBOOK.format(endpoint=proxy.endpoint, region=REGION, result_path=json.dumps(str(result_path))),
-        encoding="utf-8",
-    )
-    env = ansible_env(moto, workdir / "phases.jsonl", workdir, workdir)
-    env.update(AWS_MAX_ATTEMPTS="1", AWS_CONFIG_FILE=str(workdir / "no-aws-config"))
-    command = [
-        str(Path(sys.executable).parent / "ansible-playbook"),
-        "-i", "localhost,",
-        "-e", f"ansible_python_interpreter={sys.executable}",
-        str(playbook),
-    ]  # fmt: skip
-    rc = run_playbook(command, env, workdir / "ansible.log", PLAYBOOK_TIMEOUT)
-    if rc != 0 or not result_path.exists():
-        pytest.fail(f"ansible-playbook failed (exit {rc}):\n{tail(workdir / 'ansible.log')}", pytrace=False)
-    return json.loads(result_path.read_text(encoding="utf-8"))
+    return run_play(moto, proxy, workdir, CERTIFICATE_TASK, {"AWS_MAX_ATTEMPTS": "1"})
 
 
 def certificate_arns(moto: MotoServer) -> list[str]:

@@ -26,7 +26,10 @@ RESULTS = REPO / ".build" / "results"
 PLAYBOOK_TIMEOUT = int(os.environ.get("HTTPS_ROLLOUT_TEST_TIMEOUT", "900"))
 REGION = "us-east-1"
 
-PLAYBOOK = """\
+
+def play_header(endpoint: str, region: str = REGION) -> str:
+    """The head of a one-play playbook on localhost whose AWS modules talk to ``endpoint`` (moto)."""
+    return f"""\
 - hosts: localhost
   connection: local
   gather_facts: false
@@ -36,9 +39,18 @@ PLAYBOOK = """\
       region: {region}
       access_key: testing
       secret_key: testing
-  roles:
-    - {target}
 """
+
+
+def playbook_command(playbook: Path, *extra: str) -> list[str]:
+    """ansible-playbook from this venv, on localhost with this Python, with ``extra`` arguments."""
+    return [
+        str(Path(sys.executable).parent / "ansible-playbook"),
+        "-i", "localhost,",
+        "-e", f"ansible_python_interpreter={sys.executable}",
+        *extra,
+        str(playbook),
+    ]  # fmt: skip
 
 
 def discover_targets(root: Path = TARGETS) -> list[str]:
@@ -127,15 +139,8 @@ def run_target(
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with MotoServer(extra_env=moto_env(target, roles_path)) as moto:
         playbook = workdir / "playbook.yml"
-        playbook.write_text(PLAYBOOK.format(endpoint=moto.endpoint, region=REGION, target=target), encoding="utf-8")
-        command = [
-            str(Path(sys.executable).parent / "ansible-playbook"),
-            "-i", "localhost,",
-            "-e", f"moto_endpoint={moto.endpoint}",
-            "-e", f"ansible_python_interpreter={sys.executable}",
-            "-e", json.dumps(extra_vars or {}),
-            str(playbook),
-        ]  # fmt: skip
+        playbook.write_text(play_header(moto.endpoint) + f"  roles:\n    - {target}\n", encoding="utf-8")
+        command = playbook_command(playbook, "-e", f"moto_endpoint={moto.endpoint}", "-e", json.dumps(extra_vars or {}))
         rc = run_playbook(command, ansible_env(moto, phase_log, workdir, roles_path), log_path, timeout)
         recording = moto.recording_lines()
     markers = parse_lines(phase_log.read_text(encoding="utf-8").splitlines()) if phase_log.exists() else []

@@ -161,3 +161,19 @@ def test_aws_retry_does_not_retry_real_errors(monkeypatch):
 def test_error_code():
     assert common.error_code(client_error("TargetGroupNotFound")) == "TargetGroupNotFound"
     assert common.error_code(ValueError("x")) is None
+
+
+@pytest.mark.parametrize("value, expect", [("30", 30), (None, None), ("", None), ("x", None), (5, 5)])
+def test_int_or_none(value, expect):
+    assert common.int_or_none(value) == expect
+
+
+@pytest.mark.parametrize("value, expect", [("true", True), ("False", False), (None, None), ("", None)])
+def test_bool_or_none(value, expect):
+    assert common.bool_or_none(value) is expect
+
+
+def test_aws_text_writes_booleans_as_aws_does():
+    assert common.aws_text(True) == "true"
+    assert common.aws_text(False) == "false"
+    assert common.aws_text(30) == "30"
