@@ -49,7 +49,8 @@ fi
 mkdir -p "$logdir"
 if ! pgrep -x dockerd >/dev/null 2>&1; then
     echo "engine: starting dockerd (log: $logdir/dockerd.log); it keeps running for later runs"
-    nohup dockerd >"$logdir/dockerd.log" 2>&1 &
+    # In a session of its own, so that stopping the job that started it does not stop the engine.
+    setsid nohup dockerd >"$logdir/dockerd.log" 2>&1 < /dev/null &
 fi
 for _ in $(seq 1 60); do
     if answers; then

@@ -27,6 +27,7 @@ SUITES = [
     ("lint", ["make", "lint"], None),
     ("changelog-lint", ["make", "changelog-lint"], None),
     ("molecule", ["make", "molecule"], "molecule.xml"),
+    ("e2e", ["make", "e2e"], "e2e.xml"),
 ]
 
 

@@ -63,7 +63,7 @@ class MotoServer:
     def __init__(
         self,
         port: int | None = None,
-        acm_validation_wait: float = 2,
+        acm_validation_wait: int = 2,
         startup_timeout: float = 15.0,
         extra_env: dict[str, str] | None = None,
         host: str = HOST,
@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run one moto server in the foreground until interrupted."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--port", type=int, default=None, help="TCP port (default: a free one)")
-    parser.add_argument("--acm-validation-wait", type=float, default=2, help="seconds until ACM issues")
+    parser.add_argument("--acm-validation-wait", type=int, default=2, help="seconds until ACM issues (moto reads an int)")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *args: sys.exit(0))  # stop moto on `kill` too
     with MotoServer(port=args.port, acm_validation_wait=args.acm_validation_wait) as moto:

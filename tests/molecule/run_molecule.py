@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import time
@@ -91,7 +92,9 @@ def write_junit(path: Path, rows: list[tuple[str, int, float, Path]]) -> None:
     for name, rc, seconds, log in rows:
         case = ET.SubElement(suite, "testcase", classname="molecule", name=name, time=f"{seconds:.1f}")
         if rc != 0:
-            tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-60:]
+            # Colour codes and other control characters are not allowed in XML 1.0.
+            text = re.sub(r"\x1b\[[0-9;]*[A-Za-z]|[\x00-\x08\x0b\x0c\x0e-\x1f]", "", log.read_text(encoding="utf-8", errors="replace"))
+            tail = text.splitlines()[-60:]
             failure = ET.SubElement(case, "failure", message=f"molecule test -s {name} exited {rc}")
             failure.text = "\n".join(tail)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,378 @@
+"""The offline sandbox: an AWS account (moto on 127.0.0.1) and two web hosts (local systemd containers).
+
+Commands (each takes ``--name``, ``--port`` and ``--workdir``; ``make demo`` uses the defaults)::
+
+    python sandbox/sandbox.py up        # start or reuse moto and the containers, seed the account, write the inventory
+    python sandbox/sandbox.py summary   # print the rollout as AWS (moto) sees it
+    python sandbox/sandbox.py down      # stop moto, remove the containers and the work directory
+
+``up`` is idempotent: a running sandbox of the same name is reused as it is, so a second ``make demo`` finds
+the state the first one left and the second site.yml run changes nothing.
+
+The seed creates what an account already has before a rollout: a VPC, two subnets in two availability zones,
+one EC2 instance per web host (its ID becomes the host's ``instance_id`` hostvar) and the hosted zone
+``example.test``. None of it carries a stack's ownership tag, so a teardown leaves it alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import boto3
+
+HOST = "127.0.0.1"
+REGION = "us-east-1"
+IMAGE = os.environ.get("IMAGE_NAME", "webops-https-rollout/debian-systemd:bookworm")
+ZONE = "example.test"
+VPC_CIDR = "10.80.0.0/16"
+SUBNETS = (("10.80.1.0/24", "us-east-1a"), ("10.80.2.0/24", "us-east-1b"))
+WEB_HOSTS = ("web1", "web2")
+SEED_TAG = "webops-sandbox"
+# The platform settings that run systemd in a container here (no --privileged: see the Molecule scenarios).
+CONTAINER_ARGS = [
+    "--cap-add", "SYS_ADMIN", "--cap-add", "NET_ADMIN", "--cgroupns", "host",
+    "-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw", "--tmpfs", "/run", "--tmpfs", "/run/lock",
+]
+
+
+class Sandbox:
+    """One named sandbox: its moto server, its containers and its work directory."""
+
+    def __init__(self, name: str, port: int, workdir: Path, acm_wait: int) -> None:
+        self.name = name
+        self.port = port
+        self.workdir = workdir
+        self.acm_wait = acm_wait
+        self.pid_file = workdir / "moto.pid"
+        self.recording = workdir / "recording.jsonl"
+        self.inventory = workdir / "inventory.yml"
+
+    @property
+    def endpoint(self) -> str:
+        """moto's URL."""
+        return f"http://{HOST}:{self.port}"
+
+    def client(self, service: str):
+        """A boto3 client for moto, with moto's dummy credentials."""
+        return boto3.client(
+            service, endpoint_url=self.endpoint, region_name=REGION,
+            aws_access_key_id="testing", aws_secret_access_key="testing",
+        )
+
+    def container(self, host: str) -> str:
+        """Container name of a web host."""
+        return f"webops-{self.name}-{host}"
+
+    # -- moto --------------------------------------------------------------
+
+    def moto_pid(self) -> int | None:
+        """PID of this sandbox's moto server when it runs, else None."""
+        try:
+            pid = int(self.pid_file.read_text(encoding="utf-8").strip())
+            os.kill(pid, 0)
+        except (OSError, ValueError):
+            return None
+        return pid
+
+    def moto_answers(self) -> bool:
+        """Whether something answers HTTP on moto's port."""
+        try:
+            with urllib.request.urlopen(f"{self.endpoint}/moto-api/", timeout=2):
+                return True
+        except urllib.error.HTTPError:
+            return True
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def start_moto(self) -> None:
+        """Start moto in the background (own session, pid file) unless this sandbox's moto runs already."""
+        if self.moto_pid() and self.moto_answers():
+            print(f"sandbox: moto on {self.endpoint} reused")
+            return
+        if self.moto_answers():
+            raise SystemExit(f"sandbox: port {self.port} is taken by another process; pick another with --port")
+        env = dict(os.environ)
+        env.update(
+            MOTO_ACM_VALIDATION_WAIT=str(self.acm_wait),
+            MOTO_ENABLE_RECORDING="True",
+            MOTO_RECORDER_FILEPATH=str(self.recording),
+        )
+        script = Path(sys.executable).parent / "moto_server"
+        command = [str(script)] if script.exists() else [sys.executable, "-m", "moto.server"]
+        with open(self.workdir / "moto.log", "ab") as log:
+            proc = subprocess.Popen(  # pylint: disable=consider-using-with
+                command + ["-H", HOST, "-p", str(self.port)],
+                env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        self.pid_file.write_text(str(proc.pid), encoding="utf-8")
+        deadline = time.monotonic() + 20
+        while not self.moto_answers():
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"sandbox: moto did not start, see {self.workdir / 'moto.log'}")
+            time.sleep(0.2)
+        print(f"sandbox: moto on {self.endpoint} (pid {proc.pid}, ACM issues after {self.acm_wait} s)")
+
+    def stop_moto(self) -> None:
+        """Stop this sandbox's moto server (its whole process group)."""
+        pid = self.moto_pid()
+        if pid is None:
+            return
+        try:
+            os.killpg(pid, signal.SIGTERM)
+        except OSError:
+            os.kill(pid, signal.SIGTERM)
+        for _attempt in range(50):
+            try:
+                os.kill(pid, 0)
+            except OSError:
+                break
+            time.sleep(0.1)
+        else:
+            os.killpg(pid, signal.SIGKILL)
+        print(f"sandbox: moto (pid {pid}) stopped")
+
+    # -- containers --------------------------------------------------------
+
+    def start_containers(self) -> None:
+        """Run one systemd container per web host from the local image, or reuse the running ones."""
+        for host in WEB_HOSTS:
+            name = self.container(host)
+            state = subprocess.run(
+                ["docker", "inspect", "--format", "{{.State.Running}}", name],
+                capture_output=True, text=True, check=False,
+            )
+            if state.returncode == 0 and state.stdout.strip() == "true":
+                print(f"sandbox: container {name} reused")
+                continue
+            if state.returncode == 0:
+                subprocess.run(["docker", "rm", "-f", name], capture_output=True, check=False)
+            subprocess.run(
+                ["docker", "run", "-d", "--name", name, "--hostname", host, "--label", f"webops.sandbox={self.name}"]
+                + CONTAINER_ARGS + [IMAGE],
+                check=True, stdout=subprocess.DEVNULL,
+            )
+            print(f"sandbox: container {name} started")
+
+    def remove_containers(self) -> None:
+        """Remove every container labelled with this sandbox's name."""
+        ids = subprocess.run(
+            ["docker", "ps", "-aq", "--filter", f"label=webops.sandbox={self.name}"],
+            capture_output=True, text=True, check=False,
+        ).stdout.split()
+        if ids:
+            subprocess.run(["docker", "rm", "-f"] + ids, capture_output=True, check=False)
+            print(f"sandbox: {len(ids)} container(s) removed")
+
+    # -- the account -------------------------------------------------------
+
+    def seed(self) -> dict:
+        """Create (or find) the VPC, subnets, instances and hosted zone; return their IDs."""
+        ec2 = self.client("ec2")
+        tag_filter = [{"Name": "tag:webops:sandbox", "Values": [SEED_TAG]}]
+        seed_tags = [{"Key": "webops:sandbox", "Value": SEED_TAG}]
+        vpcs = ec2.describe_vpcs(Filters=tag_filter)["Vpcs"]
+        if vpcs:
+            vpc_id = vpcs[0]["VpcId"]
+        else:
+            vpc_id = ec2.create_vpc(CidrBlock=VPC_CIDR)["Vpc"]["VpcId"]
+            ec2.create_tags(Resources=[vpc_id], Tags=seed_tags + [{"Key": "Name", "Value": SEED_TAG}])
+        subnets = {s["CidrBlock"]: s["SubnetId"] for s in ec2.describe_subnets(
+            Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]}
+        for cidr, zone in SUBNETS:
+            if cidr not in subnets:
+                subnets[cidr] = ec2.create_subnet(VpcId=vpc_id, CidrBlock=cidr, AvailabilityZone=zone)["Subnet"]["SubnetId"]
+        subnet_ids = [subnets[cidr] for cidr, _zone in SUBNETS]
+
+        found = {}
+        for reservation in ec2.describe_instances(Filters=tag_filter + [
+                {"Name": "instance-state-name", "Values": ["pending", "running"]}])["Reservations"]:
+            for instance in reservation["Instances"]:
+                tags = {t["Key"]: t["Value"] for t in instance.get("Tags", [])}
+                found[tags.get("Name")] = instance["InstanceId"]
+        image_id = None
+        instances = {}
+        for index, host in enumerate(WEB_HOSTS):
+            if host not in found:
+                image_id = image_id or ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+                found[host] = ec2.run_instances(
+                    ImageId=image_id, InstanceType="t3.micro", MinCount=1, MaxCount=1,
+                    SubnetId=subnet_ids[index % len(subnet_ids)],
+                    TagSpecifications=[{"ResourceType": "instance",
+                                        "Tags": seed_tags + [{"Key": "Name", "Value": host}]}],
+                )["Instances"][0]["InstanceId"]
+            instances[host] = found[host]
+
+        route53 = self.client("route53")
+        zones = [z for z in route53.list_hosted_zones_by_name(DNSName=ZONE)["HostedZones"] if z["Name"] == f"{ZONE}."]
+        if zones:
+            zone_id = zones[0]["Id"].rsplit("/", 1)[-1]
+        else:
+            zone_id = route53.create_hosted_zone(Name=ZONE, CallerReference=f"{SEED_TAG}-{time.time()}")[
+                "HostedZone"]["Id"].rsplit("/", 1)[-1]
+        seed = {"vpc_id": vpc_id, "vpc_cidr": VPC_CIDR, "subnet_ids": subnet_ids, "instances": instances,
+                "zone_id": zone_id}
+        print(f"sandbox: account seeded: {json.dumps(seed)}")
+        return seed
+
+    def write_inventory(self, seed: dict) -> None:
+        """Write the seeded part of the inventory (hosts, instance IDs, network IDs, endpoint)."""
+        lines = [
+            "---",
+            f"# Written by sandbox/sandbox.py for the sandbox {self.name!r}; used with -i inventories/sandbox.",
+            "all:",
+            "  vars:",
+            f"    sandbox_endpoint_url: {self.endpoint}",
+            f"    sandbox_vpc_id: {seed['vpc_id']}",
+            f"    sandbox_vpc_cidr: {seed['vpc_cidr']}",
+            f"    sandbox_subnet_ids: {json.dumps(seed['subnet_ids'])}",
+            "  children:",
+            "    web:",
+            "      hosts:",
+        ]
+        for host, instance_id in seed["instances"].items():
+            lines += [f"        {host}:", f"          ansible_host: {self.container(host)}", f"          instance_id: {instance_id}"]
+        self.inventory.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        print(f"sandbox: inventory written to {self.inventory}")
+
+    # -- commands ----------------------------------------------------------
+
+    def up(self) -> None:
+        """Start or reuse everything, seed, write the inventory."""
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.start_moto()
+        self.start_containers()
+        self.write_inventory(self.seed())
+
+    def down(self) -> None:
+        """Stop and remove everything this sandbox started."""
+        self.stop_moto()
+        self.remove_containers()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+        print(f"sandbox: {self.name} is down")
+
+
+def _tags(client, arn: str) -> dict:
+    """Tags of an ELBv2 resource as a dict."""
+    described = client.describe_tags(ResourceArns=[arn])["TagDescriptions"]
+    return {t["Key"]: t["Value"] for t in described[0]["Tags"]} if described else {}
+
+
+def _action(action: dict) -> str:
+    """One ELBv2 action in a few words."""
+    kind = action["Type"]
+    if kind == "forward":
+        groups = action.get("ForwardConfig", {}).get("TargetGroups") or [{"TargetGroupArn": action.get("TargetGroupArn", "")}]
+        return "forward to " + ", ".join(g["TargetGroupArn"].split(":")[-1].split("/")[1] for g in groups)
+    if kind == "redirect":
+        cfg = action["RedirectConfig"]
+        return "redirect {} to {}://{}:{}{}".format(  # pylint: disable=consider-using-f-string
+            cfg.get("StatusCode", ""), cfg.get("Protocol", "#{protocol}"), cfg.get("Host", "#{host}"),
+            cfg.get("Port", "#{port}"), cfg.get("Path", "/#{path}"))
+    if kind == "fixed-response":
+        return f"fixed response {action['FixedResponseConfig'].get('StatusCode')}"
+    return kind
+
+
+def _condition_values(condition: dict) -> list:
+    """The values of a rule condition, from its *Config block or the legacy Values."""
+    for key, value in condition.items():
+        if key.endswith("Config") and isinstance(value, dict):
+            if "Values" in value:
+                return [str(v) for v in value["Values"]]
+            if "HttpHeaderName" in value:
+                return [f"{value['HttpHeaderName']}:{'|'.join(value.get('Values', []))}"]
+    return [str(v) for v in condition.get("Values") or []]
+
+
+def print_summary(sandbox: Sandbox, stack: str, check: str) -> None:
+    """Print what the stack's rollout looks like in the sandbox account."""
+    acm, elbv2, route53 = sandbox.client("acm"), sandbox.client("elbv2"), sandbox.client("route53")
+    owner = {"Key": "https-rollout:stack", "Value": stack}
+    out = [f"== HTTPS rollout of stack {stack!r} in the sandbox ({sandbox.endpoint})"]
+
+    certificates = []
+    for summary in acm.list_certificates()["CertificateSummaryList"]:
+        if owner in acm.list_tags_for_certificate(CertificateArn=summary["CertificateArn"]).get("Tags", []):
+            certificates.append(acm.describe_certificate(CertificateArn=summary["CertificateArn"])["Certificate"])
+    out.append(f"URL:            https://{certificates[0]['DomainName']}/" if certificates else "URL:            (no certificate)")
+    for cert in certificates:
+        out.append(f"certificate:    {cert['CertificateArn']}")
+        out.append(f"                {cert['Status']}, names: {', '.join(cert['SubjectAlternativeNames'])}")
+
+    balancers = [lb for lb in elbv2.describe_load_balancers()["LoadBalancers"]
+                 if _tags(elbv2, lb["LoadBalancerArn"]).get(owner["Key"]) == stack]
+    groups_seen = {}
+    for lb in balancers:
+        out.append(f"load balancer:  {lb['LoadBalancerName']} ({lb['Type']}, {lb['Scheme']}, {lb['State']['Code']})")
+        out.append(f"                DNS name {lb['DNSName']}")
+        for listener in sorted(elbv2.describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"],
+                               key=lambda item: item["Port"]):
+            extra = ""
+            if listener.get("SslPolicy") and listener["Protocol"] in ("HTTPS", "TLS"):
+                extra = f", {listener['SslPolicy']}"
+            out.append(f"  listener {listener['Protocol']}:{listener['Port']}{extra} -> "
+                       + "; ".join(_action(a) for a in listener["DefaultActions"]))
+            for rule in elbv2.describe_rules(ListenerArn=listener["ListenerArn"])["Rules"]:
+                if rule["IsDefault"]:
+                    continue
+                conditions = ", ".join(f"{c['Field']}={','.join(_condition_values(c))}" for c in rule["Conditions"])
+                out.append(f"    rule {rule['Priority']}: {conditions} -> " + "; ".join(_action(a) for a in rule["Actions"]))
+        for group in elbv2.describe_target_groups(LoadBalancerArn=lb["LoadBalancerArn"])["TargetGroups"]:
+            groups_seen[group["TargetGroupArn"]] = group
+    for group in groups_seen.values():
+        health = elbv2.describe_target_health(TargetGroupArn=group["TargetGroupArn"])["TargetHealthDescriptions"]
+        out.append(f"target group:   {group['TargetGroupName']} ({group['Protocol']}:{group['Port']}, "
+                   f"health check {group.get('HealthCheckPath', '-')})")
+        for target in health:
+            out.append(f"  target {target['Target']['Id']}:{target['Target'].get('Port')} "
+                       f"{target['TargetHealth']['State']}")
+
+    zones = [z for z in route53.list_hosted_zones_by_name(DNSName=ZONE)["HostedZones"] if z["Name"] == f"{ZONE}."]
+    for zone in zones:
+        out.append(f"DNS zone {ZONE}:")
+        for record in route53.list_resource_record_sets(HostedZoneId=zone["Id"])["ResourceRecordSets"]:
+            if record["Type"] in ("NS", "SOA"):
+                continue
+            if "AliasTarget" in record:
+                value = f"alias {record['AliasTarget']['DNSName']}"
+            else:
+                value = ", ".join(r["Value"] for r in record.get("ResourceRecords", []))
+            out.append(f"  {record['Name']} {record['Type']} {value}")
+    out.append(f"HTTPS check:    {check}")
+    print("\n".join(out))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run one command."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("command", choices=["up", "down", "summary"])
+    parser.add_argument("--name", default="demo", help="sandbox name: container names and labels (default demo)")
+    parser.add_argument("--port", type=int, default=5080, help="moto's port on 127.0.0.1 (default 5080)")
+    parser.add_argument("--workdir", type=Path, default=None, help="default .build/sandbox/NAME")
+    parser.add_argument("--acm-wait", type=int, default=5, help="seconds until ACM issues a certificate (default 5)")
+    parser.add_argument("--stack", default="demo", help="stack whose rollout the summary shows (default demo)")
+    parser.add_argument("--check", default="skipped", help="what the summary says about the HTTPS check")
+    args = parser.parse_args(argv)
+    workdir = args.workdir or Path(".build") / "sandbox" / args.name
+    sandbox = Sandbox(args.name, args.port, workdir.resolve(), args.acm_wait)
+    if args.command == "up":
+        sandbox.up()
+    elif args.command == "down":
+        sandbox.down()
+    else:
+        print_summary(sandbox, args.stack, args.check)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
