@@ -24,8 +24,8 @@ help:
 	@echo "make image        build the local Debian bookworm image with systemd (reused when it exists)"
 	@echo "make demo         the HTTPS rollout in the offline sandbox (moto + two containers), with a summary"
 	@echo "make demo-down    stop and remove the sandbox"
-	@echo "make e2e          site.yml, rerun, rotation and teardown.yml in a fresh sandbox"
-	@echo "make bench        API call counts and wall time of the modules against moto, printed"
+	@echo "make e2e          site.yml, rerun, rotation, an interrupted run, the IAM policy, teardown.yml; fresh sandboxes"
+	@echo "make bench        API call counts and wall time of the modules and of the sandbox rollout, printed"
 	@echo "make build        ansible-galaxy collection build into $(BUILD)/dist"
 	@echo "make clean        remove $(VENV) and $(BUILD)"
 
@@ -87,7 +87,7 @@ demo-down: venv
 e2e: layout image
 	$(BIN)/python -m pytest tests/e2e -p no:cacheprovider --junitxml=$(RESULTS)/e2e.xml
 
-bench: layout
+bench: layout image
 	$(BIN)/python tests/bench/run_bench.py
 
 build: layout

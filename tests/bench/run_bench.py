@@ -2,6 +2,7 @@
 
 Each benchmark target runs against a fresh moto server, like an integration target;
 the table shows per phase the read and mutating calls and the seconds it took.
+Then the sandbox rollout (bench_rollout.py): site.yml, its rerun and teardown.yml, and the waits' overlap.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ sys.path[:0] = [str(REPO / "tests" / "harness"), str(REPO / "tests" / "integrati
 from api_calls import format_table  # noqa: E402
 # pylint: disable-next=wrong-import-position
 from test_targets import run_target  # noqa: E402
+# pylint: disable-next=wrong-import-position
+import bench_rollout  # noqa: E402
 
 ROLES_PATH = f"{HERE / 'targets'}:{REPO / 'tests' / 'integration' / 'targets'}"
 # (target, extra vars): one line per benchmark.
@@ -41,6 +44,8 @@ def main() -> int:
         if result["rc"] != 0:
             failed += 1
             print(f"FAILED (exit {result['rc']}), log: {result['log']}")
+    if bench_rollout.main([]) != 0:
+        failed += 1
     return 1 if failed else 0
 
 
