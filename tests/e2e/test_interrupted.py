@@ -36,11 +36,9 @@ sys.path[:0] = [str(HERE), str(REPO / "tests" / "harness"), str(REPO / "sandbox"
 # pylint: disable-next=wrong-import-position
 from api_calls import classify  # noqa: E402
 # pylint: disable-next=wrong-import-position
-from moto_server import free_port  # noqa: E402
-# pylint: disable-next=wrong-import-position
 from sandbox import Sandbox  # noqa: E402
 # pylint: disable-next=wrong-import-position
-from test_site import NAMES, OWNER_KEY, elb_tags, run_playbook, seeded_instance_ids, zone_records  # noqa: E402
+from test_site import NAMES, OWNER_KEY, elb_tags, fresh_sandbox, run_playbook, seeded_instance_ids, zone_records  # noqa: E402
 
 STACK = "int"
 STACK_VARS = json.dumps({"inbound_rules_stack": STACK, "https_edge_stack": STACK})
@@ -50,14 +48,8 @@ KILL_DEADLINE = 120
 
 @pytest.fixture(scope="module")
 def sandbox(tmp_path_factory):
-    """A fresh sandbox of its own (moto, containers webops-e2e-int-*); removed afterwards whatever happened."""
-    box = Sandbox("e2e-int", free_port(), tmp_path_factory.mktemp("sandbox-int"), acm_wait=3)
-    box.remove_containers()  # left over by a run that was killed before its clean-up
-    try:
-        box.up()
-        yield box
-    finally:
-        box.down()
+    """A sandbox of its own (moto, containers webops-e2e-int-*), apart from test_site's."""
+    yield from fresh_sandbox("e2e-int", tmp_path_factory.mktemp("sandbox-int"))
 
 
 def run_and_kill(box: Sandbox, action: tuple[str, str]) -> None:

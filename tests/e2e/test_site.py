@@ -39,16 +39,21 @@ SHARED = {"alternative_names": NAMES[1:]}
 RECAP = re.compile(r"^(\S+)\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.M)
 
 
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory):
-    """A fresh sandbox (own moto server, own containers); removed afterwards whatever happened."""
-    box = Sandbox("e2e", free_port(), tmp_path_factory.mktemp("sandbox"), acm_wait=3)
+def fresh_sandbox(name: str, workdir: Path):
+    """Yield a fresh sandbox (own moto server on a free port, own containers); remove it afterwards whatever happened."""
+    box = Sandbox(name, free_port(), workdir, acm_wait=3)
     box.remove_containers()  # left over by a run that was killed before its clean-up
     try:
         box.up()
         yield box
     finally:
         box.down()
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory):
+    """The sandbox of this module's tests (containers webops-e2e-*)."""
+    yield from fresh_sandbox("e2e", tmp_path_factory.mktemp("sandbox"))
 
 
 def recording_lines(box: Sandbox) -> list[str]:
