@@ -14,7 +14,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLL_ROOT)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := true
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv layout test sanity unit integration lint changelog-lint build bench clean engine image molecule demo demo-down e2e
+.PHONY: help venv layout test sanity unit integration lint changelog-lint build bench clean engine image haproxy molecule demo demo-down e2e
 
 help:
 	@echo "make test         every suite (sanity, unit, integration, lint, molecule), ends with 'N passed, N failed'"
@@ -22,7 +22,9 @@ help:
 	@echo "make molecule     the Molecule scenarios of the roles (needs a container engine: see make engine)"
 	@echo "make engine       make sure a container engine answers (as root on Debian/Ubuntu: installs docker.io)"
 	@echo "make image        build the local Debian bookworm image with systemd (reused when it exists)"
-	@echo "make demo         the HTTPS rollout in the offline sandbox (moto + two containers), with a summary"
+	@echo "make haproxy      make sure HAProxy (the sandbox edge) is installed (as root on Debian/Ubuntu: installs it)"
+	@echo "make demo         the HTTPS rollout in the offline sandbox (moto, two containers, the HAProxy edge), a summary"
+	@echo "                  and real HTTPS requests through the edge; curl lines to paste"
 	@echo "make demo-down    stop and remove the sandbox"
 	@echo "make e2e          site.yml, rerun, rotation, an interrupted run, the IAM policy, teardown.yml; fresh sandboxes"
 	@echo "make bench        API call counts and wall time of the modules and of the sandbox rollout, printed"
@@ -67,27 +69,31 @@ engine:
 image: engine
 	bash sandbox/image/build.sh $(BUILD)/image
 
+haproxy:
+	@bash sandbox/haproxy.sh
+
 molecule: layout image
 	$(BIN)/python tests/molecule/run_molecule.py --results $(RESULTS)/molecule.xml
 
-# The sandbox rollout: moto on 127.0.0.1 and two systemd containers, seeded, then site.yml and a summary.
+# The sandbox rollout: moto on 127.0.0.1, two systemd containers and the edge (HAProxy on 127.0.0.1, rendered from
+# the load balancer in moto), seeded, then site.yml (whose last step checks HTTPS through the edge) and a summary.
 DEMO_PORT   ?= 5080
 DEMO_DIR    := $(BUILD)/sandbox/demo
 DEMO_ARGS   := --name demo --port $(DEMO_PORT) --workdir $(DEMO_DIR)
 
-demo: layout image
+demo: layout image haproxy
 	$(BIN)/python sandbox/sandbox.py up $(DEMO_ARGS)
 	ANSIBLE_PIPELINING=true $(BIN)/ansible-playbook -i inventories/sandbox -i $(DEMO_DIR)/inventory.yml playbooks/site.yml
-	$(BIN)/python sandbox/sandbox.py summary $(DEMO_ARGS) --check "skipped (https_edge_verify is false in the sandbox: no data path yet)"
+	$(BIN)/python sandbox/sandbox.py summary $(DEMO_ARGS)
 
 demo-down: venv
 	$(BIN)/python sandbox/sandbox.py down $(DEMO_ARGS)
 
-# End to end in the sandbox: site.yml, a no-op rerun, a certificate rotation, teardown.yml.
-e2e: layout image
+# End to end in the sandbox: site.yml, a no-op rerun, requests through the edge, a certificate rotation, teardown.yml.
+e2e: layout image haproxy
 	$(BIN)/python -m pytest tests/e2e -p no:cacheprovider --junitxml=$(RESULTS)/e2e.xml
 
-bench: layout image
+bench: layout image haproxy
 	$(BIN)/python tests/bench/run_bench.py
 
 build: layout

@@ -9,6 +9,9 @@ Commands (each takes ``--name``, ``--port`` and ``--workdir``; ``make demo`` use
 ``up`` is idempotent: a running sandbox of the same name is reused as it is, so a second ``make demo`` finds
 the state the first one left and the second site.yml run changes nothing.
 
+``up`` also starts the sandbox edge (``sandbox/edge.py``): HAProxy on 127.0.0.1, rendered from the load balancers
+in moto and re-rendered when the rollout changes them, so the rollout can be checked by real HTTPS requests.
+
 The seed creates what an account already has before a rollout: a VPC, two subnets in two availability zones,
 one EC2 instance per web host (its ID becomes the host's ``instance_id`` hostvar) and the hosted zone
 ``example.test``. None of it carries a stack's ownership tag, so a teardown leaves it alone.
@@ -19,6 +22,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -26,9 +31,12 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
 import boto3
+
+import edge
 
 HOST = "127.0.0.1"
 REGION = "us-east-1"
@@ -48,14 +56,16 @@ CONTAINER_ARGS = [
 class Sandbox:
     """One named sandbox: its moto server, its containers and its work directory."""
 
-    def __init__(self, name: str, port: int, workdir: Path, acm_wait: int) -> None:
+    def __init__(self, name: str, port: int, workdir: Path, acm_wait: int, edge_own_ports: bool = True) -> None:
         self.name = name
         self.port = port
         self.workdir = workdir
         self.acm_wait = acm_wait
+        self.edge_own_ports = edge_own_ports
         self.pid_file = workdir / "moto.pid"
         self.recording = workdir / "recording.jsonl"
         self.inventory = workdir / "inventory.yml"
+        self.edge = edge.EdgePaths(workdir)
 
     @property
     def endpoint(self) -> str:
@@ -173,6 +183,59 @@ class Sandbox:
             subprocess.run(["docker", "rm", "-f"] + ids, capture_output=True, check=False)
             print(f"sandbox: {len(ids)} container(s) removed")
 
+    # -- the edge ----------------------------------------------------------
+
+    def edge_watcher_pid(self) -> int | None:
+        """PID of this sandbox's edge watcher when it runs, else None."""
+        try:
+            pid = int(self.edge.watch_pid.read_text(encoding="utf-8").strip())
+            os.kill(pid, 0)
+        except (OSError, ValueError):
+            return None
+        return pid
+
+    def start_edge(self, seed: dict) -> dict:
+        """Map the instances to their containers, choose the edge's ports, start the watcher; return the ports."""
+        self.edge.root.mkdir(parents=True, exist_ok=True)
+        hosts = {instance_id: self.container(host) for host, instance_id in seed["instances"].items()}
+        self.edge.hosts.write_text(json.dumps(hosts, indent=2), encoding="utf-8")
+        ports = edge.reserve_ports(self.edge, self.edge_own_ports)["defaults"]
+        if self.edge_watcher_pid():
+            print(f"sandbox: edge reused (HTTP:80 on 127.0.0.1:{ports['80']}, HTTPS:443 on 127.0.0.1:{ports['443']})")
+            return ports
+        edge.ensure_ca(self.edge, self.name)
+        with open(self.edge.log, "ab") as log:
+            proc = subprocess.Popen(  # pylint: disable=consider-using-with
+                [sys.executable, str(Path(edge.__file__).resolve()), "watch", "--workdir", str(self.workdir),
+                 "--endpoint", self.endpoint, "--name", self.name],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        deadline = time.monotonic() + 20
+        while not self.edge.status.exists():
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"sandbox: the edge did not start, see {self.edge.log}")
+            time.sleep(0.1)
+        print(f"sandbox: edge (HAProxy) on 127.0.0.1: HTTP:80 -> {ports['80']}, HTTPS:443 -> {ports['443']}; "
+              f"CA bundle {self.edge.ca_cert}")
+        return ports
+
+    def stop_edge(self) -> None:
+        """Stop the edge watcher, which stops HAProxy; stop HAProxy directly if the watcher is gone."""
+        pid = self.edge_watcher_pid()
+        if pid:
+            os.kill(pid, signal.SIGTERM)
+            for _attempt in range(100):
+                if self.edge_watcher_pid() is None:
+                    break
+                time.sleep(0.1)
+            else:
+                os.kill(pid, signal.SIGKILL)
+        edge.stop_haproxy(self.edge)
+        if self.edge.sockets != self.edge.root:
+            shutil.rmtree(self.edge.sockets, ignore_errors=True)
+        if pid:
+            print(f"sandbox: edge (pid {pid}) stopped")
+
     # -- the account -------------------------------------------------------
 
     def seed(self) -> dict:
@@ -224,7 +287,7 @@ class Sandbox:
         print(f"sandbox: account seeded: {json.dumps(seed)}")
         return seed
 
-    def write_inventory(self, seed: dict) -> None:
+    def write_inventory(self, seed: dict, ports: dict) -> None:
         """Write the seeded part of the inventory (hosts, instance IDs, network IDs, endpoint)."""
         lines = [
             "---",
@@ -235,6 +298,10 @@ class Sandbox:
             f"    sandbox_vpc_id: {seed['vpc_id']}",
             f"    sandbox_vpc_cidr: {seed['vpc_cidr']}",
             f"    sandbox_subnet_ids: {json.dumps(seed['subnet_ids'])}",
+            f"    sandbox_edge_http_port: {ports['80']}",
+            f"    sandbox_edge_https_port: {ports['443']}",
+            f"    sandbox_edge_ca: {self.edge.ca_cert}",
+            f"    sandbox_edge_source_cidr: {edge.source_cidr()}",
             "  children:",
             "    web:",
             "      hosts:",
@@ -251,10 +318,12 @@ class Sandbox:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.start_moto()
         self.start_containers()
-        self.write_inventory(self.seed())
+        seed = self.seed()
+        self.write_inventory(seed, self.start_edge(seed))
 
     def down(self) -> None:
         """Stop and remove everything this sandbox started."""
+        self.stop_edge()
         self.stop_moto()
         self.remove_containers()
         shutil.rmtree(self.workdir, ignore_errors=True)
@@ -294,8 +363,58 @@ def _condition_values(condition: dict) -> list:
     return [str(v) for v in condition.get("Values") or []]
 
 
-def print_summary(sandbox: Sandbox, stack: str, check: str) -> None:
-    """Print what the stack's rollout looks like in the sandbox account."""
+HOST_IN_BODY = re.compile(r'"host":\s*"([^"]+)"')
+
+
+def run_curl(line: str) -> tuple[str, str, str]:
+    """Run one printed curl line as a user would paste it, asking curl for the status and redirect too.
+
+    Returns ``(status, location, body)``; status is ``FAILED: <curl's error>`` when curl failed.
+    """
+    command = shlex.split(line)
+    if "-w" not in command:
+        command += ["-w", "\n%{http_code} %{redirect_url}"]
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
+    if proc.returncode != 0:
+        return f"FAILED: {proc.stderr.strip()}", "", ""
+    body, _sep, last = proc.stdout.rstrip("\n").rpartition("\n")
+    status, _sep, location = last.partition(" ")
+    return status, location, body
+
+
+def edge_lines(sandbox: Sandbox, main_name: str | None, requests: int = 6) -> list[str]:
+    """The edge's part of the summary: ports, curl lines, and real requests through it."""
+    status = edge.read_status(sandbox.edge)
+    if not status:
+        return ["edge:           not running (python sandbox/sandbox.py up starts it)"]
+    out = [f"edge:           HAProxy on 127.0.0.1, generation {status.get('generation')}, "
+           f"{'running' if status.get('running') else 'NOT RUNNING'}; CA bundle {status['ca']}"]
+    if status.get("error"):
+        out.append(f"                ERROR: {status['error']}")
+    for key, local in sorted(status.get("ports", {}).items()):
+        out.append(f"  listener {key} -> 127.0.0.1:{local}")
+    out.append("curl lines (paste them):")
+    out += [f"  {line}" for line in status["curl"]]
+    out.append("requests through the edge:")
+    for line in status["curl"]:
+        code, location, body = run_curl(line)
+        match = HOST_IN_BODY.search(body)
+        answer = f"-> {location}" if location else (f"served by {match.group(1)}" if match else body[:60])
+        out.append(f"  {line.split()[-1]}: {code} {answer}")
+    https = [line for line in status["curl"] if main_name and line.split()[-1].startswith(f"https://{main_name}")]
+    if https:
+        served = Counter()
+        for _attempt in range(requests):
+            code, _location, body = run_curl(https[0])
+            match = HOST_IN_BODY.search(body)
+            served[match.group(1) if code == "200" and match else f"{code} {body[:40]}".strip()] += 1
+        out.append(f"  {requests} requests to {https[0].split()[-1]} were served by: "
+                   + ", ".join(f"{host} x{count}" for host, count in sorted(served.items())))
+    return out
+
+
+def print_summary(sandbox: Sandbox, stack: str) -> None:
+    """Print what the stack's rollout looks like in the sandbox account, and through the edge."""
     acm, elbv2, route53 = sandbox.client("acm"), sandbox.client("elbv2"), sandbox.client("route53")
     owner = {"Key": "https-rollout:stack", "Value": stack}
     out = [f"== HTTPS rollout of stack {stack!r} in the sandbox ({sandbox.endpoint})"]
@@ -327,15 +446,21 @@ def print_summary(sandbox: Sandbox, stack: str, check: str) -> None:
                     continue
                 conditions = ", ".join(f"{c['Field']}={','.join(_condition_values(c))}" for c in rule["Conditions"])
                 out.append(f"    rule {rule['Priority']}: {conditions} -> " + "; ".join(_action(a) for a in rule["Actions"]))
-        for group in elbv2.describe_target_groups(LoadBalancerArn=lb["LoadBalancerArn"])["TargetGroups"]:
-            groups_seen[group["TargetGroupArn"]] = group
+        for group in elbv2.describe_target_groups()["TargetGroups"]:
+            if lb["LoadBalancerArn"] in group.get("LoadBalancerArns", []):
+                groups_seen[group["TargetGroupArn"]] = group
+    edge_view = edge.health(sandbox.edge)
     for group in groups_seen.values():
         health = elbv2.describe_target_health(TargetGroupArn=group["TargetGroupArn"])["TargetHealthDescriptions"]
         out.append(f"target group:   {group['TargetGroupName']} ({group['Protocol']}:{group['Port']}, "
                    f"health check {group.get('HealthCheckPath', '-')})")
+        seen_by_edge = edge_view.get(group["TargetGroupName"], {})
         for target in health:
+            server = seen_by_edge.get(edge.edge_config.server_name(target["Target"]))
+            verdict = (f"edge: {edge.health_word(server['status'])} ({server['check']} {server['check_detail']})".rstrip()
+                       if server else "edge: not served")
             out.append(f"  target {target['Target']['Id']}:{target['Target'].get('Port')} "
-                       f"{target['TargetHealth']['State']}")
+                       f"moto: {target['TargetHealth']['State']}, {verdict}")
 
     zones = [z for z in route53.list_hosted_zones_by_name(DNSName=ZONE)["HostedZones"] if z["Name"] == f"{ZONE}."]
     for zone in zones:
@@ -348,7 +473,8 @@ def print_summary(sandbox: Sandbox, stack: str, check: str) -> None:
             else:
                 value = ", ".join(r["Value"] for r in record.get("ResourceRecords", []))
             out.append(f"  {record['Name']} {record['Type']} {value}")
-    out.append(f"HTTPS check:    {check}")
+    main_name = certificates[0]["DomainName"] if certificates else None
+    out += edge_lines(sandbox, main_name)
     print("\n".join(out))
 
 
@@ -361,16 +487,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=None, help="default .build/sandbox/NAME")
     parser.add_argument("--acm-wait", type=int, default=5, help="seconds until ACM issues a certificate (default 5)")
     parser.add_argument("--stack", default="demo", help="stack whose rollout the summary shows (default demo)")
-    parser.add_argument("--check", default="skipped", help="what the summary says about the HTTPS check")
+    parser.add_argument("--edge-ports", choices=["own", "free"], default="own",
+                        help="edge listeners on their own ports (80, 443) when free, or always on free ports")
     args = parser.parse_args(argv)
     workdir = args.workdir or Path(".build") / "sandbox" / args.name
-    sandbox = Sandbox(args.name, args.port, workdir.resolve(), args.acm_wait)
+    sandbox = Sandbox(args.name, args.port, workdir.resolve(), args.acm_wait, edge_own_ports=args.edge_ports == "own")
     if args.command == "up":
         sandbox.up()
     elif args.command == "down":
         sandbox.down()
     else:
-        print_summary(sandbox, args.stack, args.check)
+        print_summary(sandbox, args.stack)
     return 0
 
 

@@ -22,6 +22,8 @@ description:
     fresh rollout to come up.
   - O(resolve) sends the requests for a host to a given address, like curl's C(--resolve). A rollout can then be
     proven before DNS has spread. The TLS server name and the C(Host) header stay the host's.
+  - With O(spread), once everything else passed, it sends more requests to the final URL and counts which
+    backend answered each one, as the body names it, to prove that a load balancer reaches all its hosts.
   - It needs no AWS account and changes nothing.
 author:
   - webops maintainers (@webops)
@@ -102,6 +104,35 @@ options:
       - Keep trying, O(delay) seconds apart, until the check passes or this many seconds have passed.
         A try never starts after the deadline.
     type: int
+  spread:
+    description:
+      - After the check passed, send O(spread.requests) more C(GET) requests to the final URL (after the
+        redirects), each on a new connection, with the same O(resolve), O(ca_path) and O(timeout).
+      - The backend that answered is read from each body with O(spread.pattern). The check fails when fewer
+        than O(spread.min_distinct) distinct backends answered, or when a request failed or its status is not
+        in O(status_code). Like every failure, it is retried within O(retries) or O(deadline).
+      - Off when not set.
+    type: dict
+    suboptions:
+      requests:
+        description:
+          - How many requests to send, from 2 to 100.
+        type: int
+        default: 10
+      pattern:
+        description:
+          - A regular expression searched in the body of each answer. Its first group names the backend that
+            answered, or the whole match when it has no group. An answer it does not match, or where the first
+            group takes no part in the match, counts as unmatched.
+        type: str
+        required: true
+      min_distinct:
+        description:
+          - How many distinct backends must have answered; at least 1 and at most O(spread.requests).
+          - Each request goes to the load balancer on a new connection, but a load balancer is free to send
+            several of them to the same host. Leave room with enough O(spread.requests).
+        type: int
+        default: 2
 attributes:
   check_mode:
     description: Whether the module can run with C(--check) and predict its result without changing anything.
@@ -168,6 +199,24 @@ EXAMPLES = r"""
     url: https://intranet.example.com/
     ca_path: /etc/pki/internal-ca.pem
     status_code: [200, 401]
+
+# The app answers JSON that names the host that served it, for example {"app": "shop", "host": "web1"}.
+- name: Traffic reaches both web hosts behind the load balancer
+  webops.https_rollout.https_check:
+    url: http://shop.example.com/
+    min_tls_version: TLSv1.2
+    require_hsts: true
+    spread:
+      requests: 20
+      pattern: '"host":\s*"([^"]+)"'
+      min_distinct: 2
+    deadline: 120
+    delay: 5
+  register: probe
+
+- name: Show how the requests were spread
+  ansible.builtin.debug:
+    msg: "{{ probe.spread.distinct }} hosts answered: {{ probe.spread.counts }}"
 """
 
 RETURN = r"""
@@ -295,6 +344,33 @@ timings_ms:
   returned: when a final answer came
   type: dict
   sample: {"connect_ms": 31.5, "first_byte_ms": 60.2, "total_ms": 61.0}
+spread:
+  description:
+    - How the O(spread) requests were answered; None without O(spread), or when the rest of the check failed
+      (the spread requests are then not sent).
+  returned: always
+  type: dict
+  contains:
+    requests:
+      description: How many requests were sent.
+      type: int
+      sample: 10
+    counts:
+      description: How many answers each backend gave, by the name O(spread.pattern) found.
+      type: dict
+      sample: {"web1": 6, "web2": 4}
+    distinct:
+      description: How many distinct backends answered.
+      type: int
+      sample: 2
+    unmatched:
+      description: Answers whose body O(spread.pattern) did not match.
+      type: int
+      sample: 0
+    errors:
+      description: Requests that failed, or whose status is not in O(status_code).
+      type: int
+      sample: 0
 """
 
 import time
@@ -338,6 +414,9 @@ def validate(params):
     for option in ("timeout", "deadline"):
         if params[option] is not None and params[option] <= 0:
             return f"{option}={params[option]} must be a positive number of seconds"
+    problem = https.spread_problem(params.get("spread"))
+    if problem:
+        return problem
     if params["body_pattern"]:
         try:
             https.re.compile(params["body_pattern"])
@@ -363,6 +442,14 @@ def main():
             retries=dict(type="int", default=0),
             delay=dict(type="int", default=5),
             deadline=dict(type="int"),
+            spread=dict(
+                type="dict",
+                options=dict(
+                    requests=dict(type="int", default=10),
+                    pattern=dict(type="str", required=True),
+                    min_distinct=dict(type="int", default=2),
+                ),
+            ),
         ),
         supports_check_mode=True,
     )

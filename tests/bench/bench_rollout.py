@@ -10,6 +10,9 @@ fresh, so that the web hosts are configured from scratch in both:
    the load balancer and target health, after the hosts are configured; so the long wait overlaps the host
    configuration and the total grows by less than the added wait (by nothing when the hosts take longer).
 
+Both sandboxes run the sandbox edge; its renders (read moto, render, ``haproxy -c`` and reload) are timed from
+its log and printed too.
+
 Numbers are printed, never asserted. Run it alone with ``python tests/bench/bench_rollout.py [--acm-wait 20]``.
 """
 
@@ -17,6 +20,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -113,10 +118,24 @@ def calls_table(results: list[tuple[str, dict]]) -> str:
     return table(rows)
 
 
+EDGE_LINE = re.compile(r"generation (\d+) \((.*?)\): (reloaded|started); read (\d+) ms, render (\d+) ms, "
+                       r"check\+(?:reload|start) (\d+) ms")
+EDGE_RENDERS: list[dict] = []  # every render of the sandbox edge during the benchmark, from its log
+
+
+def edge_renders(box: Sandbox) -> list[dict]:
+    """The sandbox edge's renders, from its log: reason, and the milliseconds to read moto, render, check+reload."""
+    if not box.edge.log.exists():
+        return []
+    return [{"generation": int(m.group(1)), "reason": m.group(2), "action": m.group(3), "read_ms": int(m.group(4)),
+             "render_ms": int(m.group(5)), "reload_ms": int(m.group(6))}
+            for m in EDGE_LINE.finditer(box.edge.log.read_text(encoding="utf-8"))]
+
+
 def in_sandbox(acm_wait: int, playbooks: list[str]) -> list[dict]:
     """Set up a fresh sandbox with that validation wait, run the playbooks in order, take it all down."""
     with tempfile.TemporaryDirectory(prefix="bench-rollout-") as workdir:
-        box = Sandbox(NAME, free_port(), Path(workdir) / "sandbox", acm_wait=acm_wait)
+        box = Sandbox(NAME, free_port(), Path(workdir) / "sandbox", acm_wait=acm_wait, edge_own_ports=False)
         box.remove_containers()  # left over by a bench that was killed before its clean-up
         results = []
         try:
@@ -125,9 +144,22 @@ def in_sandbox(acm_wait: int, playbooks: list[str]) -> list[dict]:
                 results.append(run_playbook(box, playbook))
                 if results[-1]["rc"] != 0:
                     break
+            EDGE_RENDERS.extend(edge_renders(box))
         finally:
             box.down()
     return results
+
+
+def edge_table(renders: list[dict], observer_calls: int) -> str:
+    """Median and slowest milliseconds of the edge's renders (read moto, render, check and reload HAProxy)."""
+    if not renders:
+        return "the edge logged no render"
+    rows = [("edge renders", "count", "read moto ms", "render ms", "check+reload ms", "total ms")]
+    for label, chosen in (("median", renders), ("slowest", renders)):
+        pick = statistics.median if label == "median" else max
+        rows.append((label, len(chosen), *(f"{pick([r[k] for r in chosen]):.0f}" for k in ("read_ms", "render_ms", "reload_ms")),
+                     f"{pick([r['read_ms'] + r['render_ms'] + r['reload_ms'] for r in chosen]):.0f}"))
+    return table(rows) + f"\nthe edge's own reads of moto (observer key, left out of the counts above): {observer_calls}"
 
 
 def slowest_tasks(result: dict, limit: int) -> str:
@@ -178,6 +210,9 @@ def main(argv: list[str] | None = None) -> int:
     for acm_wait, result in ((SHORT_WAIT, short[0]), (args.acm_wait, long[0])):
         if args.tasks:
             print(f"longest tasks of the first run with ACM wait {acm_wait}:\n{slowest_tasks(result, args.tasks)}")
+    print("\n[sandbox edge] HAProxy rendered from moto during these runs: each change of a load balancer, certificate or"
+          "\nrecord is read back from moto, rendered, checked with haproxy -c and reloaded seamlessly")
+    print(edge_table(EDGE_RENDERS, sum(r["calls"].observer for r in short + long)))
     added = args.acm_wait - SHORT_WAIT
     print(f"{added} s more of certificate validation changed the first run by "
           f"{long[0]['seconds'] - short[0]['seconds']:+.1f} s (waits in series would add {added} s)")

@@ -4,8 +4,14 @@ One sandbox is shared by the tests of this module, which run in order:
 
 1. site.yml rolls out app.example.test and www.example.test; AWS (moto) is checked resource by resource;
 2. a rerun reports changed=0 on every host and makes zero mutating AWS calls (moto's request log);
-3. a changed domain set rotates the certificate: the listener serves the new one, the old one is deleted;
-4. teardown.yml removes every resource carrying the stack's tag, and leaves alone foreign resources with
+3. real requests through the sandbox edge (HAProxy rendered from the load balancer in moto): the redirect, TLS
+   names and versions, HSTS, the rules, both hosts serving, and the curl lines the summary prints;
+4. the edge re-renders and reloads under load without failing a request;
+5. a stopped web host is seen unhealthy by the edge, and traffic keeps flowing to the other one;
+6. a changed domain set rotates the certificate: the listener serves the new one, the old one is deleted, and the
+   edge serves the new names;
+7. host-based routing between two target groups, through the edge, added and removed by our modules;
+8. teardown.yml removes every resource carrying the stack's tag, and leaves alone foreign resources with
    similar names that the test created.
 
 The sandbox (moto and the containers) is removed at the end, also when a test fails.
@@ -16,6 +22,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
+import ssl
 import subprocess
 import sys
 from pathlib import Path
@@ -29,6 +37,8 @@ sys.path.insert(0, str(REPO / "sandbox"))
 from api_calls import count_calls, parse_lines  # noqa: E402  pylint: disable=wrong-import-position
 from moto_server import free_port  # noqa: E402  pylint: disable=wrong-import-position
 from sandbox import Sandbox  # noqa: E402  pylint: disable=wrong-import-position
+import edge as edge_runtime  # noqa: E402  pylint: disable=wrong-import-position
+import through_edge  # noqa: E402  pylint: disable=wrong-import-position
 
 STACK = "demo"
 OWNER_KEY = "https-rollout:stack"
@@ -41,7 +51,7 @@ RECAP = re.compile(r"^(\S+)\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s
 
 def fresh_sandbox(name: str, workdir: Path):
     """Yield a fresh sandbox (own moto server on a free port, own containers); remove it afterwards whatever happened."""
-    box = Sandbox(name, free_port(), workdir, acm_wait=3)
+    box = Sandbox(name, free_port(), workdir, acm_wait=3, edge_own_ports=False)
     box.remove_containers()  # left over by a run that was killed before its clean-up
     try:
         box.up()
@@ -63,8 +73,8 @@ def recording_lines(box: Sandbox) -> list[str]:
     return [line for line in box.recording.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def run_playbook(box: Sandbox, playbook: str, *extra: str) -> tuple[dict, object]:
-    """Run a playbook against the sandbox; return its recap per host and the AWS calls it made."""
+def run_playbook(box: Sandbox, playbook: str | Path, *extra: str) -> tuple[dict, object]:
+    """Run a playbook (of playbooks/, or a path) against the sandbox; return its recap per host and its AWS calls."""
     start = len(recording_lines(box))
     env = dict(os.environ)
     env.update(
@@ -76,12 +86,12 @@ def run_playbook(box: Sandbox, playbook: str, *extra: str) -> tuple[dict, object
     command = [
         str(Path(sys.executable).parent / "ansible-playbook"),
         "-i", str(REPO / "inventories" / "sandbox"), "-i", str(box.inventory),
-        str(REPO / "playbooks" / playbook), *extra,
+        str(REPO / "playbooks" / playbook), *extra,  # an absolute path stays as it is
     ]
     proc = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=PLAYBOOK_TIMEOUT,
                           check=False)
     calls = count_calls(parse_lines(recording_lines(box)[start:]))
-    print(f"{playbook} {' '.join(extra)}: {calls.read} read, {calls.mutating} mutating AWS calls")
+    print(f"{Path(playbook).name} {' '.join(extra)}: {calls.read} read, {calls.mutating} mutating AWS calls")
     assert proc.returncode == 0, f"{playbook} failed (rc {proc.returncode}):\n{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}"
     recap = {m.group(1): {"ok": int(m.group(2)), "changed": int(m.group(3)), "unreachable": int(m.group(4)),
                           "failed": int(m.group(5))} for m in RECAP.finditer(proc.stdout)}
@@ -171,6 +181,125 @@ def test_rerun_changes_nothing(sandbox):
     assert calls.read > 0
 
 
+def edge_status(box: Sandbox) -> dict:
+    """The edge's published state plus HAProxy's health view; fails when it is not running or refused a render."""
+    status = edge_runtime.read_status(box.edge)
+    assert status.get("running"), f"the edge does not run: {status}"
+    assert status.get("error") is None, status["error"]
+    return status
+
+
+def edge_ports(box: Sandbox) -> tuple[int, int]:
+    """The local ports of the HTTP:80 and HTTPS:443 listeners, as the inventory names them."""
+    text = box.inventory.read_text(encoding="utf-8")
+    return (int(re.search(r"sandbox_edge_http_port: (\d+)", text).group(1)),
+            int(re.search(r"sandbox_edge_https_port: (\d+)", text).group(1)))
+
+
+def server_states(box: Sandbox, group: str) -> dict:
+    """``{host: HAProxy status}`` of a target group's servers, hosts named by the seed (web1, web2)."""
+    hosts = {iid: host for host, iid in zip(("web1", "web2"), seeded_order(box))}
+    view = edge_runtime.health(box.edge).get(group, {})
+    return {hosts.get(server.split("_")[0], server): state["status"] for server, state in view.items()}
+
+
+def seeded_order(box: Sandbox) -> list[str]:
+    """The instance IDs of web1 and web2, in that order (from the written inventory)."""
+    text = box.inventory.read_text(encoding="utf-8")
+    return [re.search(rf"{host}:\n\s+ansible_host: \S+\n\s+instance_id: (i-[0-9a-f]+)", text).group(1) for host in ("web1", "web2")]
+
+
+def test_edge_serves_the_rollout(sandbox):
+    """Real requests through the edge: redirect, TLS names and versions, HSTS, rules, both hosts, the curl lines."""
+    status = edge_status(sandbox)
+    http_port, https_port = edge_ports(sandbox)
+    assert status["ports"] == {f"{STACK}-edge:80": http_port, f"{STACK}-edge:443": https_port}
+    assert {name: entry["https"] for name, entry in status["names"].items()} == {name: https_port for name in NAMES}
+    ca_path = status["ca"]
+
+    # HTTP:80 -> 301 to HTTPS on the same host, path and query (the port is the one HTTPS:443 is mapped to).
+    answer = through_edge.request("app.example.test", http_port, "/shop/cart?item=7&q=a%20b")
+    assert answer.status == 301
+    assert answer.headers["location"] == f"https://app.example.test:{https_port}/shop/cart?item=7&q=a%20b"
+    assert through_edge.request("app.example.test", http_port, "/").headers["location"] == f"https://app.example.test:{https_port}/"
+
+    # TLS: the sandbox CA's certificate for the ACM certificate's names; TLS 1.2 and 1.3 yes, 1.1 refused by the edge.
+    for version, name in ((ssl.TLSVersion.TLSv1_2, "TLSv1.2"), (ssl.TLSVersion.TLSv1_3, "TLSv1.3")):
+        answer = through_edge.request("www.example.test", https_port, "/", context=through_edge.tls_context(ca_path, version))
+        assert answer.tls_version == name
+        assert through_edge.certificate_names(answer.certificate) == sorted(NAMES)
+    with pytest.raises(ssl.SSLError, match="PROTOCOL_VERSION|protocol version"):
+        through_edge.request("app.example.test", https_port, "/", context=through_edge.tls_context(ca_path, ssl.TLSVersion.TLSv1_1))
+
+    # HTTPS: the app answers with HSTS (nginx), the rules of the listener apply, both hosts serve.
+    answer = through_edge.request("app.example.test", https_port, "/", ca_path=ca_path)
+    assert answer.status == 200 and answer.host in ("web1", "web2")
+    assert answer.headers["strict-transport-security"].startswith("max-age=")
+    assert json.loads(answer.body)["forwarded_proto"] == "https"
+    www = through_edge.request("www.example.test", https_port, "/a?b=c", ca_path=ca_path)
+    assert (www.status, www.headers["location"]) == (301, f"https://app.example.test:{https_port}/a?b=c")
+    ping = through_edge.request("app.example.test", https_port, "/lb-ping", ca_path=ca_path)
+    assert (ping.status, ping.body, ping.headers["content-type"]) == (200, "pong", "text/plain")
+    assert set(through_edge.served_by("app.example.test", https_port, ca_path, 10)) == {"web1", "web2"}
+
+    # The lines the summary prints work when pasted.
+    assert len(status["curl"]) == 2 * len(NAMES)
+    for line in status["curl"]:
+        proc = subprocess.run(shlex.split(line), capture_output=True, text=True, timeout=30, check=False)
+        assert proc.returncode == 0, f"{line}: {proc.stderr}"
+        if " http://" in line:
+            assert proc.stdout.split() == ["301", line.split()[-1].replace("http://", "https://").replace(f":{http_port}/", f":{https_port}/")]
+    assert '"host"' in subprocess.run(shlex.split(status["curl"][1]), capture_output=True, text=True, timeout=30, check=True).stdout
+
+
+def test_edge_reloads_without_dropping_connections(sandbox):
+    """Three changes of a rule's fixed response, each re-rendered and reloaded under load: no request fails."""
+    elbv2 = sandbox.client("elbv2")
+    https = edge(sandbox)["listeners"][443]
+    rule = next(r for r in elbv2.describe_rules(ListenerArn=https["ListenerArn"])["Rules"] if r["Priority"] == "20")
+    original = rule["Actions"]
+    _http_port, https_port = edge_ports(sandbox)
+    generation = edge_status(sandbox)["generation"]
+    with through_edge.Load("app.example.test", https_port, edge_status(sandbox)["ca"], path="/lb-ping") as load:
+        for round_ in range(3):
+            elbv2.modify_rule(RuleArn=rule["RuleArn"], Actions=[{"Type": "fixed-response", "FixedResponseConfig": {
+                "StatusCode": "200", "ContentType": "text/plain", "MessageBody": f"pong {round_}"}}])
+            through_edge.wait_until(lambda body=f"pong {round_}": load.bodies[body] > 20, 30, f"the edge serving 'pong {round_}'")
+    elbv2.modify_rule(RuleArn=rule["RuleArn"], Actions=original)
+    status = edge_status(sandbox)
+    print(f"edge reloads under load: {load.ok} requests answered, {len(load.failures)} failed; last render: read "
+          f"{status.get('read_ms')} ms, render {status.get('render_ms')} ms, check+reload {status.get('reload_ms')} ms")
+    assert load.failures == [], load.failures[:5]
+    assert load.ok > 100
+    assert status["generation"] >= generation + 3
+
+
+def test_stopped_host_is_unhealthy_and_traffic_flows_to_the_other(sandbox):
+    """docker stop web2: the edge's checks mark it down, the summary says so, web1 serves every request."""
+    _http_port, https_port = edge_ports(sandbox)
+    ca_path = edge_status(sandbox)["ca"]
+    assert server_states(sandbox, f"{STACK}-web") == {"web1": "UP", "web2": "UP"}
+    subprocess.run(["docker", "stop", "--time", "5", sandbox.container("web2")], check=True, capture_output=True)
+    try:
+        through_edge.wait_until(lambda: server_states(sandbox, f"{STACK}-web").get("web2", "").startswith("DOWN"), 60,
+                                "the edge seeing web2 down")
+        assert through_edge.served_by("app.example.test", https_port, ca_path, 12) == {"web1": 12}
+        summary = subprocess.run(
+            [sys.executable, str(REPO / "sandbox" / "sandbox.py"), "summary", "--name", sandbox.name, "--port", str(sandbox.port),
+             "--workdir", str(sandbox.workdir), "--stack", STACK],
+            capture_output=True, text=True, timeout=120, check=True,
+        ).stdout
+        web1, web2 = seeded_order(sandbox)
+        assert re.search(rf"target {web2}:8080 moto: healthy, edge: unhealthy", summary), summary
+        assert re.search(rf"target {web1}:8080 moto: healthy, edge: healthy", summary), summary
+        assert "were served by: web1 x6" in summary, summary
+    finally:
+        subprocess.run(["docker", "start", sandbox.container("web2")], check=True, capture_output=True)
+    through_edge.wait_until(lambda: server_states(sandbox, f"{STACK}-web") == {"web1": "UP", "web2": "UP"}, 120,
+                            "web2 healthy again after its restart")
+    assert set(through_edge.served_by("app.example.test", https_port, ca_path, 10)) == {"web1", "web2"}
+
+
 def test_domain_change_rotates_certificate(sandbox):
     """A third name: a new certificate is issued, the listener switched to it, the old one deleted."""
     acm = sandbox.client("acm")
@@ -185,8 +314,63 @@ def test_domain_change_rotates_certificate(sandbox):
     assert sorted(new["SubjectAlternativeNames"]) == sorted(NAMES + ["shop.example.test"])
     assert edge(sandbox)["listeners"][443]["Certificates"][0]["CertificateArn"] == new["CertificateArn"]
     assert "shop.example.test." in {r["Name"] for r in zone_records(sandbox) if r["Type"] == "A"}
+    # The edge serves the new certificate's names (site.yml's own check already crossed it for each name).
+    _http_port, https_port = edge_ports(sandbox)
+    answer = through_edge.request("shop.example.test", https_port, "/", ca_path=edge_status(sandbox)["ca"])
+    assert answer.status == 200
+    assert through_edge.certificate_names(answer.certificate) == sorted(NAMES + ["shop.example.test"])
     # Keep the rotated names for the teardown: it must find the alias of shop.example.test too.
     SHARED["alternative_names"] = names
+
+
+def edge_serving(box: Sandbox, needle: str, present: bool = True) -> bool:
+    """Whether the edge's configuration has (or lacks) ``needle`` and HAProxy already serves that configuration.
+
+    The watcher writes the file before the reload and publishes its fingerprint once the new worker answers.
+    """
+    text = box.edge.config.read_text(encoding="utf-8")
+    published = edge_runtime.read_status(box.edge).get("fingerprint")
+    return (needle in text) == present and published == edge_runtime.edge_config.fingerprint(text)
+
+
+def routing_playbook(path: Path, instance_id: str, state: str) -> Path:
+    """A playbook with our modules: a second target group (web1 only) and a host rule forwarding shop.example.test to it."""
+    group = {"name": f"{STACK}-shop", "stack": STACK, "state": state, "protocol": "HTTP", "port": 8080,
+             "vpc_id": "{{ sandbox_vpc_id }}", "target_type": "instance", "targets": [{"id": instance_id}],
+             "health_check": {"protocol": "HTTP", "path": "/healthz", "interval": 5, "timeout": 2}}
+    rule = {"load_balancer": f"{STACK}-edge", "port": 443, "stack": STACK, "priority": 5, "name": f"{STACK}-shop-host",
+            "state": state, "conditions": {"host_header": ["shop.example.test"]},
+            "action": {"type": "forward", "target_group": f"{STACK}-shop"}}
+    tasks = [{"name": "Target group of the shop", "webops.https_rollout.elb_target_group": group},
+             {"name": "Host rule to the shop", "webops.https_rollout.elb_listener_rule": rule}]
+    play = {"name": f"Host-based routing ({state})", "hosts": "localhost", "connection": "local", "gather_facts": False,
+            "module_defaults": {"group/webops.https_rollout.aws": {
+                key: "{{ https_rollout_aws." + key + " }}" for key in ("region", "endpoint_url", "access_key", "secret_key")}},
+            "tasks": tasks if state == "present" else tasks[::-1]}
+    path.write_text(json.dumps([play], indent=1), encoding="utf-8")
+    return path
+
+
+def test_host_based_routing_between_two_target_groups(sandbox, tmp_path):
+    """A rule sends shop.example.test to a second group (web1 only); the rest still reaches both hosts."""
+    _http_port, https_port = edge_ports(sandbox)
+    ca_path = edge_status(sandbox)["ca"]
+    web1, _web2 = seeded_order(sandbox)
+    generation = edge_status(sandbox)["generation"]
+    run_playbook(sandbox, routing_playbook(tmp_path / "routing-present.yml", web1, "present"))
+    through_edge.wait_until(lambda: edge_serving(sandbox, f"use_backend tg_{STACK}-shop if"), 30,
+                            "the edge forwarding to the shop target group")
+    assert edge_status(sandbox)["generation"] > generation
+    assert server_states(sandbox, f"{STACK}-shop") == {"web1": "UP"}
+    assert through_edge.served_by("shop.example.test", https_port, ca_path, 10) == {"web1": 10}
+    assert set(through_edge.served_by("app.example.test", https_port, ca_path, 10)) == {"web1", "web2"}
+
+    generation = edge_status(sandbox)["generation"]
+    run_playbook(sandbox, routing_playbook(tmp_path / "routing-absent.yml", web1, "absent"))
+    through_edge.wait_until(lambda: edge_serving(sandbox, f"tg_{STACK}-shop", present=False), 30,
+                            "the edge without the shop target group")
+    assert edge_status(sandbox)["generation"] > generation
+    assert set(through_edge.served_by("shop.example.test", https_port, ca_path, 10)) == {"web1", "web2"}
 
 
 def create_foreign_resources(box: Sandbox) -> dict:

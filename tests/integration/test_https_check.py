@@ -3,7 +3,8 @@
 A test CA and its certificates are made at test time with ``cryptography``. The servers (TLS with a good,
 an expired and a wrongly named certificate, a TLS 1.2-only one, HTTP that redirects and HTTP that does not)
 listen on free ports, run in daemon threads and are shut down when the module's tests end. Every failure
-case asserts the module's message.
+case asserts the module's message. For ``spread``, servers answer JSON naming a backend, like the demo app: one
+alternates between two names (a load balancer in front of two hosts), one always gives the same name.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ COLLECTIONS = REPO / ".build" / "collections"
 HOST = "shop.test"
 HSTS = "max-age=63072000; includeSubDomains"
 PLAYBOOK_TIMEOUT = 180
+#: How the spread cases find the backend in a body: the demo app's "host" key.
+SPREAD_PATTERN = r'"host":\s*"([^"]+)"'
 #: A server thread never outlives this, even if a test hangs.
 SERVER_LIFETIME = 300
 
@@ -101,7 +104,11 @@ def free_port() -> int:
 
 
 def handler(behaviour: dict):
-    """A request handler class answering as ``behaviour`` says (``unavailable_first``: that many 503s first)."""
+    """A request handler class answering as ``behaviour`` says.
+
+    ``unavailable_first``: that many 503s first. ``names``: answer ``{"host": <name>}`` JSON, the names taken in
+    turn (the first one only for the first ``same_name_first`` requests). ``fail_every``: every n-th request is a 503.
+    """
     lock = threading.Lock()
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -110,7 +117,10 @@ def handler(behaviour: dict):
         def do_GET(self):  # noqa: N802 (http.server's naming)
             with lock:
                 behaviour["seen"] = behaviour.get("seen", 0) + 1
-                starting = behaviour["seen"] <= behaviour.get("unavailable_first", 0)
+                seen = behaviour["seen"]
+                starting = seen <= behaviour.get("unavailable_first", 0)
+            if behaviour.get("fail_every") and seen % behaviour["fail_every"] == 0:
+                starting = True
             if starting:
                 self.send_response(503)
                 self.send_header("Content-Length", "0")
@@ -125,6 +135,10 @@ def handler(behaviour: dict):
                 return
             if self.path.startswith("/missing"):
                 body, status = b"not here\n", 404
+            elif behaviour.get("names"):
+                names = behaviour["names"]
+                name = names[0] if seen <= behaviour.get("same_name_first", 0) else names[(seen - 1) % len(names)]
+                body, status = (json.dumps({"app": "shop", "host": name}, sort_keys=True) + "\n").encode(), 200
             else:
                 body, status = f"healthy, host {self.headers.get('Host')}\n".encode(), 200
             self.send_response(status)
@@ -256,6 +270,10 @@ def probe(tmp_path_factory):
         "tls12": Server({"hsts": True}, cert=good, max_tls=ssl.TLSVersion.TLSv1_2),
         "starting_again": Server({"hsts": True, "unavailable_first": 5}, cert=good),
         "starting": Server({"hsts": True, "unavailable_first": 2}, cert=good),
+        "two_hosts": Server({"hsts": True, "names": ["web1", "web2"]}, cert=good),
+        "one_host": Server({"hsts": True, "names": ["web1"]}, cert=good),
+        "flaky_hosts": Server({"hsts": True, "names": ["web1", "web2"], "fail_every": 4}, cert=good),
+        "warming_hosts": Server({"hsts": True, "names": ["web1", "web2"], "same_name_first": 6}, cert=good),
     }
     tls_port = servers["tls"].port
     servers.update(
@@ -266,6 +284,7 @@ def probe(tmp_path_factory):
             "temporary": Server({"redirect": (302, f"https://{HOST}:{tls_port}{{path}}")}),
             "elsewhere": Server({"redirect": (301, f"https://www.other.test:{tls_port}{{path}}")}),
             "to_http": Server({"redirect": (301, f"http://{HOST}/")}),
+            "redirect_two_hosts": Server({"redirect": (301, f"https://{HOST}:{servers['two_hosts'].port}{{path}}")}),
         }
     )
     ports = {name: server.port for name, server in servers.items()}
@@ -326,6 +345,25 @@ def probe(tmp_path_factory):
             "args": {"url": f"https://{HOST}:{refused}/", "resolve": [f"{HOST}:{refused}:127.0.0.1"], "deadline": 3, "delay": 1}
         },
         "bad_resolve": {"args": {"url": f"https://{HOST}/", "resolve": [f"{HOST}:443"]}},
+        "spread_two_hosts": {
+            "args": {
+                "url": f"http://{HOST}:{ports['redirect_two_hosts']}/",
+                "resolve": resolve("redirect_two_hosts", "two_hosts"),
+                "ca_path": str(ca.path),
+                "require_hsts": True,
+                "min_tls_version": "TLSv1.2",
+                "spread": {"pattern": SPREAD_PATTERN},
+            }
+        },
+        "spread_one_host": https("one_host", spread={"pattern": SPREAD_PATTERN}),
+        "spread_one_host_enough": https("one_host", spread={"pattern": SPREAD_PATTERN, "requests": 3, "min_distinct": 1}),
+        "spread_unmatched": https("one_host", spread={"pattern": '"host": "(db[0-9])"', "requests": 4, "min_distinct": 1}),
+        "spread_errors": https("flaky_hosts", spread={"pattern": SPREAD_PATTERN, "requests": 8}),
+        "spread_retried": https("warming_hosts", spread={"pattern": SPREAD_PATTERN, "requests": 5}, retries=2, delay=1),
+        "spread_after_failure": https("tls_no_hsts", require_hsts=True, spread={"pattern": SPREAD_PATTERN}),
+        "spread_bad_pattern": https("two_hosts", spread={"pattern": '"host": "(web'}),
+        "spread_too_few": https("two_hosts", spread={"pattern": SPREAD_PATTERN, "requests": 1}),
+        "spread_no_pattern": https("two_hosts", spread={"requests": 5}),
     }
     started = [server.__enter__() for server in servers.values()]
     try:
@@ -492,3 +530,56 @@ def test_deadline_keeps_trying_then_fails(probe):  # pylint: disable=redefined-o
 
 def test_bad_option(probe):  # pylint: disable=redefined-outer-name
     failed(probe, "bad_resolve", f"resolve entry '{HOST}:443' must be host:port:address")
+
+
+# ---------------------------------------------------------------------------
+# spread: requests reach more than one backend
+# ---------------------------------------------------------------------------
+
+
+def test_spread_across_two_hosts_passes(probe):  # pylint: disable=redefined-outer-name
+    """After the redirect, ten more requests to the final URL: the server alternates, so 5 and 5."""
+    result = ok(probe, "spread_two_hosts")
+    assert result["final_url"] == f"https://{HOST}:{probe['ports']['two_hosts']}/"
+    assert result["spread"] == {"requests": 10, "counts": {"web1": 5, "web2": 5}, "distinct": 2, "unmatched": 0, "errors": 0}
+
+
+def test_spread_on_one_host_fails_naming_it(probe):  # pylint: disable=redefined-outer-name
+    result = failed(probe, "spread_one_host", "spread: 10 requests reached 1 distinct backend (web1: 10); spread.min_distinct is 2")
+    assert result["spread"] == {"requests": 10, "counts": {"web1": 10}, "distinct": 1, "unmatched": 0, "errors": 0}
+    # The rest of the check passed and is reported as usual.
+    assert result["status"] == 200 and result["hsts"]["present"] and result["certificate"]["covers_host"]
+    assert ok(probe, "spread_one_host_enough")["spread"]["counts"] == {"web1": 3}
+
+
+def test_spread_answers_the_pattern_misses(probe):  # pylint: disable=redefined-outer-name
+    result = failed(probe, "spread_unmatched", "spread: 4 requests reached 0 distinct backends (none; 4 answer(s) did not match spread.pattern")
+    assert result["spread"]["unmatched"] == 4 and result["spread"]["counts"] == {}
+
+
+def test_spread_counts_failed_requests(probe):  # pylint: disable=redefined-outer-name
+    """Every fourth request is a 503: two of the eight spread requests."""
+    port = probe["ports"]["flaky_hosts"]
+    result = failed(probe, "spread_errors", f"spread: 2 of 8 requests failed (first: https://{HOST}:{port}/ answered 503; expected 200)")
+    assert result["spread"]["errors"] == 2 and result["spread"]["distinct"] == 2
+    assert sum(result["spread"]["counts"].values()) == 6
+
+
+def test_spread_failure_is_retried(probe):  # pylint: disable=redefined-outer-name
+    """The first six answers name web1 only (the first try fails), then both hosts answer."""
+    result = ok(probe, "spread_retried")
+    assert result["attempts"] == 2
+    assert result["spread"]["distinct"] == 2 and sum(result["spread"]["counts"].values()) == 5
+
+
+def test_spread_waits_for_the_check_to_pass(probe):  # pylint: disable=redefined-outer-name
+    result = failed(probe, "spread_after_failure", "no Strict-Transport-Security (HSTS) header")
+    assert result["spread"] is None
+    assert not any(failure.startswith("spread:") for failure in result["failures"])
+
+
+def test_spread_options_are_checked_first(probe):  # pylint: disable=redefined-outer-name
+    result = failed(probe, "spread_bad_pattern", "spread.pattern='\"host\": \"(web' is not a valid regular expression")
+    assert "attempts" not in result
+    failed(probe, "spread_too_few", "spread.requests=1 must be from 2 to 100")
+    failed(probe, "spread_no_pattern", "missing required arguments: pattern")

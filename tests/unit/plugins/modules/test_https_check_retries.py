@@ -36,6 +36,7 @@ def params(**overrides):
         "retries": 0,
         "delay": 5,
         "deadline": None,
+        "spread": None,
     }
     base.update(overrides)
     return base
@@ -103,6 +104,9 @@ def test_deadline_stops_once_it_passes(answers):  # pylint: disable=redefined-ou
         ({"retries": -1}, "retries=-1 must not be negative"),
         ({"deadline": 0}, "deadline=0 must be a positive number of seconds"),
         ({"body_pattern": "(unclosed"}, "body_pattern='(unclosed' is not a valid regular expression"),
+        ({"spread": {"requests": 1, "pattern": "web", "min_distinct": 1}}, "spread.requests=1 must be from 2 to 100"),
+        ({"spread": {"requests": 10, "pattern": "(web", "min_distinct": 2}}, "spread.pattern='(web' is not a valid regular expression"),
+        ({"spread": {"requests": 10, "pattern": "web", "min_distinct": 0}}, "spread.min_distinct=0 must be at least 1"),
     ],
 )
 def test_validate(overrides, message):
@@ -111,3 +115,4 @@ def test_validate(overrides, message):
 
 def test_validate_accepts_good_options():
     assert https_check.validate(params(resolve=["shop.example.com:443:192.0.2.1"], deadline=60)) is None
+    assert https_check.validate(params(spread={"requests": 10, "pattern": "web[0-9]", "min_distinct": 2})) is None
