@@ -48,7 +48,9 @@ layout: venv $(COLL_LINK)
 test: layout
 	$(BIN)/python tests/run_suites.py
 
+# shellcheck is optional for ansible-test (it skips the shell scripts without it): installed here when possible.
 sanity: layout
+	-@bash sandbox/distro-package.sh shellcheck
 	$(BIN)/python tests/sanity/run_sanity.py --results $(RESULTS)/sanity.xml
 
 unit: layout
@@ -70,7 +72,7 @@ image: engine
 	bash sandbox/image/build.sh $(BUILD)/image
 
 haproxy:
-	@bash sandbox/haproxy.sh
+	@bash sandbox/distro-package.sh haproxy
 
 molecule: layout image
 	$(BIN)/python tests/molecule/run_molecule.py --results $(RESULTS)/molecule.xml

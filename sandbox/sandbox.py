@@ -457,7 +457,8 @@ def print_summary(sandbox: Sandbox, stack: str) -> None:
         seen_by_edge = edge_view.get(group["TargetGroupName"], {})
         for target in health:
             server = seen_by_edge.get(edge.edge_config.server_name(target["Target"]))
-            verdict = (f"edge: {edge.health_word(server['status'])} ({server['check']} {server['check_detail']})".rstrip()
+            detail = " ".join(part for part in ((server or {}).get("check"), (server or {}).get("check_detail")) if part)
+            verdict = (f"edge: {edge.health_word(server['status'])}" + (f" ({detail})" if detail else "")
                        if server else "edge: not served")
             out.append(f"  target {target['Target']['Id']}:{target['Target'].get('Port')} "
                        f"moto: {target['TargetHealth']['State']}, {verdict}")

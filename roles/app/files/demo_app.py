@@ -20,7 +20,7 @@ IDENTITY = {
 
 
 class Handler(BaseHTTPRequestHandler):
-    """GET the health path for a plain "ok"; anything else gets the identity as JSON."""
+    """GET (or HEAD) the health path for a plain "ok"; anything else gets the identity as JSON."""
 
     server_version = "webops-demo"
     sys_version = ""
@@ -40,13 +40,17 @@ class Handler(BaseHTTPRequestHandler):
         })
         self.send_body((json.dumps(answer, sort_keys=True) + "\n").encode(), "application/json")
 
+    # HEAD answers as GET without the body (curl -I, uptime probes).
+    do_HEAD = do_GET
+
     def send_body(self, body, content_type):
-        """Send a 200 with the body."""
+        """Send a 200 with the body (its headers only, for HEAD)."""
         self.send_response(200)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def log_message(self, format, *args):  # pylint: disable=redefined-builtin
         """Log to stderr (the journal) without the health checks."""
