@@ -432,6 +432,8 @@ class Watcher:
         self.rendered = None
         self.generation = 0
         self.stopping = False
+        # What HAProxy serves now: generation, fingerprint and timings of the last (re)load, kept across no-op renders.
+        self.serving = {"generation": 0}
 
     def log(self, message: str) -> None:
         """One timestamped line in edge.log (the watcher's stdout)."""
@@ -441,6 +443,8 @@ class Watcher:
         """Whether moto served a mutating ELBv2, ACM or Route 53 call (not ours) since the last look."""
         if not self.paths.recording.exists():
             return False
+        if self.paths.recording.stat().st_size < self.offset:  # the log was started anew
+            self.offset = 0
         with open(self.paths.recording, "rb") as recording:
             recording.seek(self.offset)
             chunk = recording.read()
@@ -473,13 +477,15 @@ class Watcher:
         rendered = time.monotonic()
         self.paths.snapshot.write_text(json.dumps(snapshot, indent=1, sort_keys=True), encoding="utf-8")
         key = (text, tuple(sorted(ctx.crt_lists.items())))
-        status = {"generation": self.generation, "endpoint": self.endpoint, "ports": ports,
-                  "ca": str(self.paths.ca_cert), "names": name_map(snapshot, ports), "error": None}
+        status = {"endpoint": self.endpoint, "ports": ports, "ca": str(self.paths.ca_cert),
+                  "names": name_map(snapshot, ports), "error": None, **self.serving}
         if key == self.rendered and master_pid(self.paths):
             self.write_status(status)
             return
         for path, content in ctx.crt_lists.items():
             Path(path).write_text(content, encoding="utf-8")
+        for stale in set(self.paths.root.glob("*.crtlist")) - {Path(path) for path in ctx.crt_lists}:
+            stale.unlink()
         candidate = self.paths.config.with_suffix(".cfg.new")
         candidate.write_text(text, encoding="utf-8")
         problem = check_config(candidate)
@@ -498,9 +504,10 @@ class Watcher:
         done = time.monotonic()
         self.rendered = key
         self.generation += 1
-        status.update(generation=self.generation, fingerprint=edge_config.fingerprint(text),
-                      read_ms=round((read_done - started) * 1000), render_ms=round((rendered - read_done) * 1000),
-                      reload_ms=round((done - rendered) * 1000), total_ms=round((done - started) * 1000))
+        self.serving = {"generation": self.generation, "fingerprint": edge_config.fingerprint(configuration_text(self.paths)),
+                        "read_ms": round((read_done - started) * 1000), "render_ms": round((rendered - read_done) * 1000),
+                        "reload_ms": round((done - rendered) * 1000), "total_ms": round((done - started) * 1000)}
+        status.update(self.serving)
         self.write_status(status)
         self.log(f"generation {self.generation} ({reason}): {'reloaded' if running else 'started'}; read {status['read_ms']} ms, "
                  f"render {status['render_ms']} ms, check+{'reload' if running else 'start'} {status['reload_ms']} ms")
@@ -564,6 +571,12 @@ class Watcher:
 
     def _stop(self, _signum, _frame) -> None:
         self.stopping = True
+
+
+def configuration_text(paths: EdgePaths) -> str:
+    """What HAProxy is given: haproxy.cfg and the crt-lists it names (which certificate serves which listener)."""
+    files = [paths.config] + sorted(paths.root.glob("*.crtlist"))
+    return "".join(f"# {path.name}\n{path.read_text(encoding='utf-8')}\n" for path in files if path.exists())
 
 
 def name_map(snapshot: dict, ports: dict) -> dict:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Make sure a container engine answers `docker info`.
-# If none does and we are root on Debian/Ubuntu, install docker.io from the distribution and start dockerd
-# (saying so). Otherwise stop with a message on how to get an engine.
+# If none does and we are root on Debian/Ubuntu, install docker.io from the distribution (distro-package.sh) and
+# start dockerd (saying so). Otherwise stop with a message on how to get an engine.
 # Usage: sandbox/engine.sh [LOGDIR]   (dockerd's log goes to LOGDIR/dockerd.log)
 set -euo pipefail
 
@@ -26,20 +26,9 @@ MSG
     exit 1
 }
 
-[ "$(id -u)" -eq 0 ] || how_to
-[ -r /etc/os-release ] || how_to
-# shellcheck disable=SC1091
-. /etc/os-release
-case " ${ID:-} ${ID_LIKE:-} " in
-    *" debian "* | *" ubuntu "*) ;;
-    *) how_to ;;
-esac
-
 if ! command -v dockerd >/dev/null 2>&1; then
-    echo "engine: no container engine; installing docker.io from the distribution (apt-get)"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq docker.io >/dev/null
+    echo "engine: no container engine; installing docker.io from the distribution"
+    bash "$(dirname "$0")/distro-package.sh" dockerd docker.io || how_to
 fi
 if ! command -v docker >/dev/null 2>&1; then
     echo "engine: dockerd is installed but the docker client is missing; install docker.io" >&2

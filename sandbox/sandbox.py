@@ -396,11 +396,17 @@ def edge_lines(sandbox: Sandbox, main_name: str | None, requests: int = 6) -> li
     out.append("curl lines (paste them):")
     out += [f"  {line}" for line in status["curl"]]
     out.append("requests through the edge:")
+    problems = []
     for line in status["curl"]:
+        url = line.split()[-1]
         code, location, body = run_curl(line)
         match = HOST_IN_BODY.search(body)
         answer = f"-> {location}" if location else (f"served by {match.group(1)}" if match else body[:60])
-        out.append(f"  {line.split()[-1]}: {code} {answer}")
+        out.append(f"  {url}: {code} {answer}")
+        if url.startswith("http://") and not (code == "301" and location.startswith("https://")):
+            problems.append(f"{url} answered {code} {location}, not a 301 to https://")
+        elif url.startswith("https://") and code not in ("200", "301"):
+            problems.append(f"{url} answered {code}")
     https = [line for line in status["curl"] if main_name and line.split()[-1].startswith(f"https://{main_name}")]
     if https:
         served = Counter()
@@ -410,6 +416,13 @@ def edge_lines(sandbox: Sandbox, main_name: str | None, requests: int = 6) -> li
             served[match.group(1) if code == "200" and match else f"{code} {body[:40]}".strip()] += 1
         out.append(f"  {requests} requests to {https[0].split()[-1]} were served by: "
                    + ", ".join(f"{host} x{count}" for host, count in sorted(served.items())))
+        hosts = {host for host in served if host in WEB_HOSTS}
+        if hosts != set(WEB_HOSTS):
+            problems.append(f"only {', '.join(sorted(hosts)) or 'no host'} of {', '.join(WEB_HOSTS)} served {https[0].split()[-1]}")
+    elif main_name:
+        problems.append(f"no HTTPS listener serves {main_name} through the edge")
+    out.append("verification:   " + ("PASSED: HTTP redirects to HTTPS, TLS verified with the sandbox CA, both hosts serve"
+                                     if not problems else "FAILED: " + "; ".join(problems)))
     return out
 
 

@@ -11,7 +11,8 @@ One sandbox is shared by the tests of this module, which run in order:
 6. a changed domain set rotates the certificate: the listener serves the new one, the old one is deleted, and the
    edge serves the new names;
 7. host-based routing between two target groups, through the edge, added and removed by our modules;
-8. teardown.yml removes every resource carrying the stack's tag, and leaves alone foreign resources with
+8. an SNI certificate added to the HTTPS listener is served to its name only;
+9. teardown.yml removes every resource carrying the stack's tag, and leaves alone foreign resources with
    similar names that the test created.
 
 The sandbox (moto and the containers) is removed at the end, also when a test fails.
@@ -209,6 +210,15 @@ def seeded_order(box: Sandbox) -> list[str]:
     return [re.search(rf"{host}:\n\s+ansible_host: \S+\n\s+instance_id: (i-[0-9a-f]+)", text).group(1) for host in ("web1", "web2")]
 
 
+def sandbox_summary(box: Sandbox) -> str:
+    """What ``sandbox.py summary`` (the end of make demo) prints for this sandbox."""
+    return subprocess.run(
+        [sys.executable, str(REPO / "sandbox" / "sandbox.py"), "summary", "--name", box.name, "--port", str(box.port),
+         "--workdir", str(box.workdir), "--stack", STACK],
+        capture_output=True, text=True, timeout=120, check=True,
+    ).stdout
+
+
 def test_edge_serves_the_rollout(sandbox):
     """Real requests through the edge: redirect, TLS names and versions, HSTS, rules, both hosts, the curl lines."""
     status = edge_status(sandbox)
@@ -250,6 +260,9 @@ def test_edge_serves_the_rollout(sandbox):
         if " http://" in line:
             assert proc.stdout.split() == ["301", line.split()[-1].replace("http://", "https://").replace(f":{http_port}/", f":{https_port}/")]
     assert '"host"' in subprocess.run(shlex.split(status["curl"][1]), capture_output=True, text=True, timeout=30, check=True).stdout
+    summary = sandbox_summary(sandbox)
+    assert "verification:   PASSED" in summary, summary
+    assert all(line in summary for line in status["curl"]), summary
 
 
 def test_edge_reloads_without_dropping_connections(sandbox):
@@ -284,15 +297,12 @@ def test_stopped_host_is_unhealthy_and_traffic_flows_to_the_other(sandbox):
         through_edge.wait_until(lambda: server_states(sandbox, f"{STACK}-web").get("web2", "").startswith("DOWN"), 60,
                                 "the edge seeing web2 down")
         assert through_edge.served_by("app.example.test", https_port, ca_path, 12) == {"web1": 12}
-        summary = subprocess.run(
-            [sys.executable, str(REPO / "sandbox" / "sandbox.py"), "summary", "--name", sandbox.name, "--port", str(sandbox.port),
-             "--workdir", str(sandbox.workdir), "--stack", STACK],
-            capture_output=True, text=True, timeout=120, check=True,
-        ).stdout
+        summary = sandbox_summary(sandbox)
         web1, web2 = seeded_order(sandbox)
         assert re.search(rf"target {web2}:8080 moto: healthy, edge: unhealthy", summary), summary
         assert re.search(rf"target {web1}:8080 moto: healthy, edge: healthy", summary), summary
         assert "were served by: web1 x6" in summary, summary
+        assert "verification:   FAILED: only web1 of web1, web2 served https://app.example.test:" in summary, summary
     finally:
         subprocess.run(["docker", "start", sandbox.container("web2")], check=True, capture_output=True)
     through_edge.wait_until(lambda: server_states(sandbox, f"{STACK}-web") == {"web1": "UP", "web2": "UP"}, 120,
@@ -326,9 +336,10 @@ def test_domain_change_rotates_certificate(sandbox):
 def edge_serving(box: Sandbox, needle: str, present: bool = True) -> bool:
     """Whether the edge's configuration has (or lacks) ``needle`` and HAProxy already serves that configuration.
 
-    The watcher writes the file before the reload and publishes its fingerprint once the new worker answers.
+    The watcher writes the files (haproxy.cfg and its crt-lists) before the reload and publishes their fingerprint
+    once the new worker answers.
     """
-    text = box.edge.config.read_text(encoding="utf-8")
+    text = edge_runtime.configuration_text(box.edge)
     published = edge_runtime.read_status(box.edge).get("fingerprint")
     return (needle in text) == present and published == edge_runtime.edge_config.fingerprint(text)
 
@@ -371,6 +382,30 @@ def test_host_based_routing_between_two_target_groups(sandbox, tmp_path):
                             "the edge without the shop target group")
     assert edge_status(sandbox)["generation"] > generation
     assert set(through_edge.served_by("shop.example.test", https_port, ca_path, 10)) == {"web1", "web2"}
+
+
+def test_sni_certificate_served_by_name(sandbox):
+    """A second certificate added to the HTTPS listener is served to its name; the others keep the default one."""
+    acm, elbv2 = sandbox.client("acm"), sandbox.client("elbv2")
+    arn = acm.request_certificate(DomainName="api.example.test", ValidationMethod="DNS")["CertificateArn"]
+    through_edge.wait_until(lambda: acm.describe_certificate(CertificateArn=arn)["Certificate"]["Status"] == "ISSUED", 30,
+                            "the SNI certificate issued")
+    listener = edge(sandbox)["listeners"][443]["ListenerArn"]
+    elbv2.add_listener_certificates(ListenerArn=listener, Certificates=[{"CertificateArn": arn}])
+    try:
+        through_edge.wait_until(lambda: edge_serving(sandbox, arn.rsplit("/", 1)[-1]), 30, "the edge serving the SNI certificate")
+        _http_port, https_port = edge_ports(sandbox)
+        ca_path = edge_status(sandbox)["ca"]
+        sni = through_edge.request("api.example.test", https_port, "/", ca_path=ca_path)
+        assert through_edge.certificate_names(sni.certificate) == ["api.example.test"]
+        assert sni.status == 200 and sni.host in ("web1", "web2")
+        default = through_edge.request("app.example.test", https_port, "/", ca_path=ca_path)
+        assert "api.example.test" not in through_edge.certificate_names(default.certificate)
+    finally:
+        elbv2.remove_listener_certificates(ListenerArn=listener, Certificates=[{"CertificateArn": arn}])
+        acm.delete_certificate(CertificateArn=arn)
+    through_edge.wait_until(lambda: edge_serving(sandbox, arn.rsplit("/", 1)[-1], present=False), 30,
+                            "the edge without the SNI certificate")
 
 
 def create_foreign_resources(box: Sandbox) -> dict:
