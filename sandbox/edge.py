@@ -391,8 +391,8 @@ def health(paths: EdgePaths) -> dict:
     view = {}
     for line in lines[1:]:
         row = dict(zip(columns, line.split(",")))
-        if row.get("svname") in ("FRONTEND", "BACKEND") or not row.get("pxname", "").startswith("tg_"):
-            continue
+        if row.get("svname") in ("FRONTEND", "BACKEND") or not row.get("pxname", "").startswith("tg_") or row.get("bck") == "1":
+            continue  # frontends, totals, and the fail-open copies of the targets
         view.setdefault(row["pxname"][3:], {})[row["svname"]] = {
             "status": row.get("status", ""), "check": row.get("check_status", ""),
             "check_detail": row.get("last_chk", ""),

@@ -22,7 +22,8 @@ How the load balancer's behaviour maps to HAProxy:
   ``#{protocol}``, ``#{host}``, ``#{port}``, ``#{path}``, ``#{query}`` templates; a port of one of this load
   balancer's listeners is rewritten to its mapped local port so that redirects can be followed), fixed-response.
 - Each target group becomes a backend whose servers are the registered targets at their real addresses, checked
-  on the group's health check protocol, path, port, matcher, interval, timeout and thresholds.
+  on the group's health check protocol, path, port, matcher, interval, timeout and thresholds. When none is
+  healthy, the group fails open as the ELB does: unchecked backup copies of every target take the traffic.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ TLS_FLOOR = ("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3")
 # HAProxy spells the TLS versions in ssl-min-ver this way.
 HAPROXY_TLS = {"TLSv1": "TLSv1.0", "TLSv1.1": "TLSv1.1", "TLSv1.2": "TLSv1.2", "TLSv1.3": "TLSv1.3"}
 RULE_VAR = "txn.elb_rule"
+FAIL_OPEN_SUFFIX = "_failopen"
 DRAW_VAR = "txn.elb_draw"
 
 
@@ -349,23 +351,27 @@ def backend(group: dict, snapshot: dict, ctx: Context) -> list[str]:
     ]
     check_port = group.get("HealthCheckPort") or "traffic-port"
     targets = sorted((d["Target"] for d in snapshot.get("target_health", {}).get(arn, [])), key=server_name)
+    servers, fail_open = [], []
     for target in targets:
         address = ctx.addresses.get(target["Id"])
         if address is None:
-            lines.append(f"    # {target['Id']}: no container or address for this target")
+            servers.append(f"    # {target['Id']}: no container or address for this target")
             continue
         port = target.get("Port") or group.get("Port")
-        server = f"    server {server_name(target)} {address}:{port}"
-        if group.get("Protocol") in ("HTTPS", "TLS"):
-            server += " ssl verify none"
+        server = f"{address}:{port}" + (" ssl verify none" if group.get("Protocol") in ("HTTPS", "TLS") else "")
+        checked = server
         if checks:
-            server += " check"
+            checked += " check"
             if check_port != "traffic-port":
-                server += f" port {check_port}"
+                checked += f" port {check_port}"
             if check_protocol == "HTTPS" and group.get("Protocol") not in ("HTTPS", "TLS"):
-                server += " check-ssl verify none"
-        lines.append(server)
-    return lines + [""]
+                checked += " check-ssl verify none"
+            # Fail open, as the ELB does: when no target is healthy, every target gets traffic again.
+            fail_open.append(f"    server {server_name(target)}{FAIL_OPEN_SUFFIX} {server} backup")
+        servers.append(f"    server {server_name(target)} {checked}")
+    if fail_open:
+        lines.append("    option allbackups")
+    return lines + servers + fail_open + [""]
 
 
 def render(snapshot: dict, ctx: Context) -> str:

@@ -7,7 +7,8 @@ One sandbox is shared by the tests of this module, which run in order:
 3. real requests through the sandbox edge (HAProxy rendered from the load balancer in moto): the redirect, TLS
    names and versions, HSTS, the rules, both hosts serving, and the curl lines the summary prints;
 4. the edge re-renders and reloads under load without failing a request;
-5. a stopped web host is seen unhealthy by the edge, and traffic keeps flowing to the other one;
+5. a stopped web host is seen unhealthy by the edge, and traffic keeps flowing to the other one; a group without a
+   healthy target fails open, as the ELB does;
 6. a changed domain set rotates the certificate: the listener serves the new one, the old one is deleted, and the
    edge serves the new names;
 7. host-based routing between two target groups, through the edge, added and removed by our modules;
@@ -308,6 +309,23 @@ def test_stopped_host_is_unhealthy_and_traffic_flows_to_the_other(sandbox):
     through_edge.wait_until(lambda: server_states(sandbox, f"{STACK}-web") == {"web1": "UP", "web2": "UP"}, 120,
                             "web2 healthy again after its restart")
     assert set(through_edge.served_by("app.example.test", https_port, ca_path, 10)) == {"web1", "web2"}
+
+
+def test_group_without_a_healthy_target_fails_open(sandbox):
+    """A matcher no answer meets makes every target unhealthy: as the ELB does, the edge then sends traffic to all."""
+    elbv2 = sandbox.client("elbv2")
+    group = edge(sandbox)["group"]["TargetGroupArn"]
+    _http_port, https_port = edge_ports(sandbox)
+    ca_path = edge_status(sandbox)["ca"]
+    elbv2.modify_target_group(TargetGroupArn=group, Matcher={"HttpCode": "299"})
+    try:
+        through_edge.wait_until(lambda: server_states(sandbox, f"{STACK}-web") == {"web1": "DOWN", "web2": "DOWN"}, 60,
+                                "the edge seeing every target down")
+        assert set(through_edge.served_by("app.example.test", https_port, ca_path, 10)) == {"web1", "web2"}
+    finally:
+        elbv2.modify_target_group(TargetGroupArn=group, Matcher={"HttpCode": "200"})
+    through_edge.wait_until(lambda: server_states(sandbox, f"{STACK}-web") == {"web1": "UP", "web2": "UP"}, 60,
+                            "both targets healthy again")
 
 
 def test_domain_change_rotates_certificate(sandbox):

@@ -146,12 +146,23 @@ def test_target_groups_become_health_checked_backends(rendered):
     assert "http-check expect rstatus '^(200)$'" in web
     assert "timeout check 2s" in web
     assert "default-server inter 5s fastinter 5s downinter 5s rise 2 fall 2" in web
-    assert {line for line in web if line.startswith("server ")} == {
+    assert {line for line in web if line.startswith("server ") and " backup" not in line} == {
         f"server {WEB1}_8080 10.9.0.1:8080 check", f"server {WEB2}_8080 10.9.0.2:8080 check"}
     shop = section(text, "backend tg_fixture-shop")
     assert "balance leastconn" in shop
     assert "http-check expect rstatus '^(2[0-9][0-9]|302)$'" in shop
-    assert shop[-1] == f"server {WEB1}_8080 10.9.0.1:8080 check"
+    assert f"server {WEB1}_8080 10.9.0.1:8080 check" in shop
+
+
+def test_target_groups_fail_open_like_the_elb(rendered):
+    """Unchecked backup copies of every target, all used at once, carry the traffic when no target is healthy."""
+    text, _ctx = rendered
+    web = section(text, "backend tg_demo-web")
+    assert "option allbackups" in web
+    assert {line for line in web if " backup" in line} == {
+        f"server {WEB1}_8080_failopen 10.9.0.1:8080 backup", f"server {WEB2}_8080_failopen 10.9.0.2:8080 backup"}
+    # Backups come after the checked servers, and never carry a check themselves.
+    assert max(i for i, line in enumerate(web) if line.endswith(" check")) < min(i for i, line in enumerate(web) if " backup" in line)
 
 
 def test_network_load_balancer_tls_in_tcp_mode_and_udp_left_out(rendered):
