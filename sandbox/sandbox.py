@@ -426,8 +426,8 @@ def edge_lines(sandbox: Sandbox, main_name: str | None, requests: int = 6) -> li
     return out
 
 
-def print_summary(sandbox: Sandbox, stack: str) -> None:
-    """Print what the stack's rollout looks like in the sandbox account, and through the edge."""
+def print_summary(sandbox: Sandbox, stack: str) -> bool:
+    """Print what the stack's rollout looks like in the sandbox account, and through the edge; whether it verified."""
     acm, elbv2, route53 = sandbox.client("acm"), sandbox.client("elbv2"), sandbox.client("route53")
     owner = {"Key": "https-rollout:stack", "Value": stack}
     out = [f"== HTTPS rollout of stack {stack!r} in the sandbox ({sandbox.endpoint})"]
@@ -490,6 +490,7 @@ def print_summary(sandbox: Sandbox, stack: str) -> None:
     main_name = certificates[0]["DomainName"] if certificates else None
     out += edge_lines(sandbox, main_name)
     print("\n".join(out))
+    return out[-1].startswith("verification:   PASSED")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -511,7 +512,8 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "down":
         sandbox.down()
     else:
-        print_summary(sandbox, args.stack)
+        # make demo fails when the requests through the edge do not verify the rollout.
+        return 0 if print_summary(sandbox, args.stack) else 1
     return 0
 
 

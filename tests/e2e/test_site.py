@@ -211,13 +211,15 @@ def seeded_order(box: Sandbox) -> list[str]:
     return [re.search(rf"{host}:\n\s+ansible_host: \S+\n\s+instance_id: (i-[0-9a-f]+)", text).group(1) for host in ("web1", "web2")]
 
 
-def sandbox_summary(box: Sandbox) -> str:
-    """What ``sandbox.py summary`` (the end of make demo) prints for this sandbox."""
-    return subprocess.run(
+def sandbox_summary(box: Sandbox, verified: bool) -> str:
+    """What ``sandbox.py summary`` (the end of make demo) prints; it exits 0 when the requests verified, else 1."""
+    proc = subprocess.run(
         [sys.executable, str(REPO / "sandbox" / "sandbox.py"), "summary", "--name", box.name, "--port", str(box.port),
          "--workdir", str(box.workdir), "--stack", STACK],
-        capture_output=True, text=True, timeout=120, check=True,
-    ).stdout
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert proc.returncode == (0 if verified else 1), f"rc {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
+    return proc.stdout
 
 
 def test_edge_serves_the_rollout(sandbox):
@@ -261,7 +263,7 @@ def test_edge_serves_the_rollout(sandbox):
         if " http://" in line:
             assert proc.stdout.split() == ["301", line.split()[-1].replace("http://", "https://").replace(f":{http_port}/", f":{https_port}/")]
     assert '"host"' in subprocess.run(shlex.split(status["curl"][1]), capture_output=True, text=True, timeout=30, check=True).stdout
-    summary = sandbox_summary(sandbox)
+    summary = sandbox_summary(sandbox, verified=True)
     assert "verification:   PASSED" in summary, summary
     assert all(line in summary for line in status["curl"]), summary
 
@@ -298,7 +300,7 @@ def test_stopped_host_is_unhealthy_and_traffic_flows_to_the_other(sandbox):
         through_edge.wait_until(lambda: server_states(sandbox, f"{STACK}-web").get("web2", "").startswith("DOWN"), 60,
                                 "the edge seeing web2 down")
         assert through_edge.served_by("app.example.test", https_port, ca_path, 12) == {"web1": 12}
-        summary = sandbox_summary(sandbox)
+        summary = sandbox_summary(sandbox, verified=False)
         web1, web2 = seeded_order(sandbox)
         assert re.search(rf"target {web2}:8080 moto: healthy, edge: unhealthy", summary), summary
         assert re.search(rf"target {web1}:8080 moto: healthy, edge: healthy", summary), summary
