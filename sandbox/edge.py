@@ -52,6 +52,8 @@ sys.path.insert(0, str(HERE.parent / "tests" / "harness"))
 # pylint: disable-next=wrong-import-position
 from api_calls import OBSERVER_ACCESS_KEY, classify, is_mutating, is_observer  # noqa: E402
 # pylint: disable-next=wrong-import-position
+from moto_server import free_port  # noqa: E402
+# pylint: disable-next=wrong-import-position
 import edge_config  # noqa: E402
 
 REGION = "us-east-1"
@@ -181,7 +183,7 @@ def certificate_file(paths: EdgePaths, arn: str, described: dict) -> Path:
 
     It is issued once per certificate ARN and name set, so a re-render reuses it.
     """
-    names = [described["DomainName"]] + [n for n in described.get("SubjectAlternativeNames", []) if n != described["DomainName"]]
+    names = edge_config.acm_names(described)
     digest = hashlib.sha256(json.dumps([arn, names]).encode()).hexdigest()[:16]
     target = paths.certs / f"{arn.rsplit('/', 1)[-1]}-{digest}.pem"
     if target.exists():
@@ -222,13 +224,6 @@ def port_free(port: int) -> bool:
         except OSError:
             return False
     return True
-
-
-def free_port() -> int:
-    """A port on 127.0.0.1 that nothing listens on."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((edge_config.LOCALHOST, 0))
-        return probe.getsockname()[1]
 
 
 def reserve_ports(paths: EdgePaths, prefer_own: bool) -> dict:
@@ -322,14 +317,34 @@ def worker_pid(paths: EdgePaths) -> int | None:
     return None
 
 
-def master_pid(paths: EdgePaths) -> int | None:
-    """PID of the running HAProxy master, or None."""
+def running_pid(pid_file: Path) -> int | None:
+    """The PID a pid file names (its first word) when that process runs, else None."""
     try:
-        pid = int(paths.pid.read_text(encoding="utf-8").split()[0])
+        pid = int(pid_file.read_text(encoding="utf-8").split()[0])
         os.kill(pid, 0)
     except (OSError, ValueError, IndexError):
         return None
     return pid
+
+
+def terminate(pid: int, running, seconds: float, group: bool = False) -> None:
+    """SIGTERM a process (or its process group), wait until ``running()`` is false, SIGKILL after ``seconds``."""
+    send = os.killpg if group else os.kill
+    try:
+        send(pid, signal.SIGTERM)
+    except OSError:
+        os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + seconds
+    while running():
+        if time.monotonic() > deadline:
+            send(pid, signal.SIGKILL)
+            return
+        time.sleep(0.05)
+
+
+def master_pid(paths: EdgePaths) -> int | None:
+    """PID of the running HAProxy master, or None."""
+    return running_pid(paths.pid)
 
 
 def check_config(config: Path) -> str | None:
@@ -371,13 +386,7 @@ def stop_haproxy(paths: EdgePaths) -> None:
     pid = master_pid(paths)
     if pid is None:
         return
-    os.kill(pid, signal.SIGTERM)
-    for _attempt in range(100):
-        if master_pid(paths) is None:
-            break
-        time.sleep(0.05)
-    else:
-        os.kill(pid, signal.SIGKILL)
+    terminate(pid, lambda: master_pid(paths) is not None, 5)
     paths.pid.unlink(missing_ok=True)
 
 

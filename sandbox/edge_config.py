@@ -423,8 +423,13 @@ def certificate_names(snapshot: dict) -> dict:
     for arn in served_certificate_arns(snapshot):
         described = snapshot.get("certificates", {}).get(arn)
         if described:
-            names[arn] = [described["DomainName"]] + [n for n in described.get("SubjectAlternativeNames", []) if n != described["DomainName"]]
+            names[arn] = acm_names(described)
     return names
+
+
+def acm_names(described: dict) -> list[str]:
+    """The names of a described ACM certificate, its main name first."""
+    return [described["DomainName"]] + [n for n in described.get("SubjectAlternativeNames", []) if n != described["DomainName"]]
 
 
 def name_routes(snapshot: dict) -> dict:

@@ -25,7 +25,6 @@ import os
 import re
 import shlex
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -87,12 +86,7 @@ class Sandbox:
 
     def moto_pid(self) -> int | None:
         """PID of this sandbox's moto server when it runs, else None."""
-        try:
-            pid = int(self.pid_file.read_text(encoding="utf-8").strip())
-            os.kill(pid, 0)
-        except (OSError, ValueError):
-            return None
-        return pid
+        return edge.running_pid(self.pid_file)
 
     def moto_answers(self) -> bool:
         """Whether something answers HTTP on moto's port."""
@@ -137,18 +131,7 @@ class Sandbox:
         pid = self.moto_pid()
         if pid is None:
             return
-        try:
-            os.killpg(pid, signal.SIGTERM)
-        except OSError:
-            os.kill(pid, signal.SIGTERM)
-        for _attempt in range(50):
-            try:
-                os.kill(pid, 0)
-            except OSError:
-                break
-            time.sleep(0.1)
-        else:
-            os.killpg(pid, signal.SIGKILL)
+        edge.terminate(pid, lambda: self.moto_pid() is not None, 5, group=True)
         print(f"sandbox: moto (pid {pid}) stopped")
 
     # -- containers --------------------------------------------------------
@@ -187,12 +170,7 @@ class Sandbox:
 
     def edge_watcher_pid(self) -> int | None:
         """PID of this sandbox's edge watcher when it runs, else None."""
-        try:
-            pid = int(self.edge.watch_pid.read_text(encoding="utf-8").strip())
-            os.kill(pid, 0)
-        except (OSError, ValueError):
-            return None
-        return pid
+        return edge.running_pid(self.edge.watch_pid)
 
     def start_edge(self, seed: dict) -> dict:
         """Map the instances to their containers, choose the edge's ports, start the watcher; return the ports."""
@@ -223,13 +201,7 @@ class Sandbox:
         """Stop the edge watcher, which stops HAProxy; stop HAProxy directly if the watcher is gone."""
         pid = self.edge_watcher_pid()
         if pid:
-            os.kill(pid, signal.SIGTERM)
-            for _attempt in range(100):
-                if self.edge_watcher_pid() is None:
-                    break
-                time.sleep(0.1)
-            else:
-                os.kill(pid, signal.SIGKILL)
+            edge.terminate(pid, lambda: self.edge_watcher_pid() is not None, 10)
         edge.stop_haproxy(self.edge)
         if self.edge.sockets != self.edge.root:
             shutil.rmtree(self.edge.sockets, ignore_errors=True)

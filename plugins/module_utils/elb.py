@@ -101,6 +101,13 @@ def describe_load_balancer(client, name=None, arn=None):
     return found[0] if found else None
 
 
+def find_load_balancer(client, ref):
+    """One load balancer by a reference that is its ARN or its name, or None when it does not exist."""
+    if ref.startswith("arn:"):
+        return describe_load_balancer(client, arn=ref)
+    return describe_load_balancer(client, name=ref)
+
+
 def get_load_balancer_attributes(client, arn):
     """``{key: value}``; a key AWS does not report counts as "not set"."""
     response = client.describe_load_balancer_attributes(aws_retry=True, LoadBalancerArn=arn)

@@ -336,12 +336,6 @@ from ansible_collections.webops.https_rollout.plugins.module_utils.common import
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import tag_changes
 
 
-def find_load_balancer(client, ref):
-    if ref.startswith("arn:"):
-        return elb.describe_load_balancer(client, arn=ref)
-    return elb.describe_load_balancer(client, name=ref)
-
-
 def read_listener(client, listener):
     """The snake_case state of a listener description: its tags and, with TLS, its SNI certificates."""
     arn = listener["ListenerArn"]
@@ -457,7 +451,7 @@ def run(module):
         module.fail_json(msg=problem)
 
     client = module.client("elbv2", retry_decorator=aws_retry())
-    lb = find_load_balancer(client, params["load_balancer"])
+    lb = elb.find_load_balancer(client, params["load_balancer"])
     if lb is None:
         if params["state"] == "absent":
             return build_result(False, {}, {}, module._diff)

@@ -320,8 +320,7 @@ def find_listener(client, params):
     """The listener description, or None when it (or its load balancer) does not exist."""
     if params["listener_arn"]:
         return elb.describe_listener(client, params["listener_arn"])
-    ref = params["load_balancer"]
-    lb = elb.describe_load_balancer(client, arn=ref) if ref.startswith("arn:") else elb.describe_load_balancer(client, name=ref)
+    lb = elb.find_load_balancer(client, params["load_balancer"])
     if lb is None:
         return None
     for listener in elb.describe_listeners(client, lb["LoadBalancerArn"]):
