@@ -65,6 +65,69 @@ def error_code(exc):
 
 
 # ---------------------------------------------------------------------------
+# Check-mode predictions
+# ---------------------------------------------------------------------------
+
+#: The prefix of an identifier that check mode predicts for a resource it would create. AWS gives the real
+#: ARN or ID only on creation, so ``predicted:<kind>:<name>`` stands in for it in the check-mode result, and
+#: the modules that take that resource as a reference accept it in check mode (and refuse it in a real run).
+PREDICTED_PREFIX = "predicted:"
+
+
+def predicted_ref(kind, name):
+    """The placeholder identifier (ARN, ID or DNS name) of a ``kind`` resource named ``name`` that check mode
+    predicts but AWS has not created yet, for example ``predicted:load-balancer:web``."""
+    return f"{PREDICTED_PREFIX}{kind}:{name}"
+
+
+def is_predicted(value):
+    """True for a placeholder made by :func:`predicted_ref`."""
+    return isinstance(value, str) and value.startswith(PREDICTED_PREFIX)
+
+
+def predicted_refs_error(option, values, check_mode):
+    """Refuse check-mode placeholders outside check mode. Returns the problem, or None.
+
+    ``values`` is one value or a list of them, as the user gave ``option``.
+    """
+    if check_mode:
+        return None
+    found = [v for v in (values if isinstance(values, (list, tuple)) else [values]) if is_predicted(v)]
+    if not found:
+        return None
+    return (
+        f"{option}: {', '.join(found)} is a check-mode prediction (the resource did not exist when an earlier task "
+        "ran in check mode), not a real identifier. Run the task that creates it without --check first."
+    )
+
+
+def missing_reference(option, what, check_mode, warn):
+    """A reference (``option``) to ``what``, which does not exist (yet).
+
+    In check mode an earlier task of the play may only have predicted the resource, so the module carries on
+    with a warning and predicts the rest. A real run raises :class:`RolloutError` naming the option.
+    """
+    if check_mode:
+        warn(f"{option}: {what} does not exist yet; check mode assumes that an earlier task of the play creates it")
+        return
+    raise RolloutError(f"{option}: {what} does not exist. Create it first, or correct {option}")
+
+
+def dependency_problem(problem, check_mode, warn):
+    """A change that another resource still blocks (a target group still used by a listener, say).
+
+    In check mode an earlier task of the play may have predicted that resource away, so the problem is a
+    warning and the module predicts its own change. A real run raises :class:`RolloutError`.
+    """
+    if not problem:
+        return
+    if check_mode:
+        warn(f"{problem} (check mode goes on, in case an earlier task of the play removes what blocks it)")
+        return
+    raise RolloutError(problem)
+
+
+# ---------------------------------------------------------------------------
 # AWS's string values
 # ---------------------------------------------------------------------------
 
