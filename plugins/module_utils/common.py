@@ -85,6 +85,11 @@ def is_predicted(value):
     return isinstance(value, str) and value.startswith(PREDICTED_PREFIX)
 
 
+def predicted_name(value):
+    """The name inside a placeholder (``predicted:load-balancer:web`` -> ``web``); any other value as it is."""
+    return value.split(":", 2)[2] if is_predicted(value) and value.count(":") >= 2 else value
+
+
 def predicted_refs_error(option, values, check_mode):
     """Refuse check-mode placeholders outside check mode. Returns the problem, or None.
 

@@ -23,6 +23,8 @@ from ansible_collections.webops.https_rollout.plugins.module_utils.common import
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import bool_or_none
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import error_code
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import int_or_none
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import is_predicted
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import predicted_ref
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import tag_changes
 
 #: The TLS 1.3 + TLS 1.2 policy used when ``ssl_policy`` is not given.
@@ -81,6 +83,11 @@ MAX_FORWARD_GROUPS = 5
 
 _LB_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$")
 _METHOD = re.compile(r"^[A-Z_-]{1,40}$")
+_SUBNET_ID = re.compile(r"^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
+_SECURITY_GROUP_ID = re.compile(r"^sg-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
+#: AWS's longest value of a rule condition (host, path, header and query string values), and header name.
+MAX_CONDITION_TEXT = 128
+MAX_HEADER_NAME = 40
 _FIXED_STATUS = re.compile(r"^[245]\d\d$")
 
 
@@ -102,7 +109,12 @@ def describe_load_balancer(client, name=None, arn=None):
 
 
 def find_load_balancer(client, ref):
-    """One load balancer by a reference that is its ARN or its name, or None when it does not exist."""
+    """One load balancer by a reference that is its ARN or its name, or None when it does not exist.
+
+    A check-mode placeholder (``predicted:load-balancer:NAME``) is not sent to AWS: it names nothing yet.
+    """
+    if is_predicted(ref):
+        return None
     if ref.startswith("arn:"):
         return describe_load_balancer(client, arn=ref)
     return describe_load_balancer(client, name=ref)
@@ -133,7 +145,9 @@ def describe_listeners(client, load_balancer_arn):
 
 
 def describe_listener(client, arn):
-    """One listener by ARN, or None."""
+    """One listener by ARN, or None (also for a check-mode placeholder, which is never sent to AWS)."""
+    if is_predicted(arn):
+        return None
     try:
         found = client.describe_listeners(aws_retry=True, ListenerArns=[arn]).get("Listeners", [])
     except Exception as exc:  # pylint: disable=broad-except
@@ -203,8 +217,8 @@ def resolve_target_groups(client, refs):
     ARNs are kept as they are. Names are looked up in one call; only when one of
     them is missing (which fails the whole call) are they asked for one by one.
     """
-    resolved = {ref: ref for ref in refs if ref.startswith("arn:")}
-    names = sorted({ref for ref in refs if not ref.startswith("arn:")})
+    resolved = {ref: None if is_predicted(ref) else ref for ref in refs if ref.startswith("arn:") or is_predicted(ref)}
+    names = sorted({ref for ref in refs if ref not in resolved})
     if not names:
         return resolved
     groups = _describe_target_groups_by_name(client, names)
@@ -310,6 +324,13 @@ def load_balancer_state(lb, attributes, tags):
     }
 
 
+def desired_subnet_list(params):
+    """The subnet IDs of ``subnets`` or ``subnet_mappings``, in the order given (empty when neither is set)."""
+    if params.get("subnet_mappings"):
+        return [m["subnet_id"] for m in params["subnet_mappings"]]
+    return list(params.get("subnets") or [])
+
+
 def desired_subnets(params):
     """The subnet IDs asked for, sorted, or None when neither ``subnets`` nor ``subnet_mappings`` is given."""
     if params.get("subnet_mappings"):
@@ -387,6 +408,8 @@ def predict_load_balancer(current, params, wanted_tags, purge_tags):
             {},
             {},
         )
+        # AWS makes the ARN and DNS name on creation: placeholders stand in for them (see common.predicted_ref).
+        state["arn"] = state["dns_name"] = predicted_ref("load-balancer", params["name"])
     if params.get("security_groups") is not None:
         state["security_groups"] = sorted(params["security_groups"])
     subnets = desired_subnets(params)
@@ -446,17 +469,28 @@ def validate_load_balancer(params, current=None, creating=False):
 
     groups = params.get("security_groups")
     if groups is not None:
-        bad = [g for g in groups if not str(g).startswith("sg-")]
-        if bad:
-            return f"security_groups: {bad[0]!r} is not a security group ID: give IDs like sg-0123456789abcdef0"
+        for index, group in enumerate(groups):
+            if not _SECURITY_GROUP_ID.match(str(group)) and not is_predicted(group):
+                return (
+                    f"security_groups[{index}]={group!r} is not a security group ID: give IDs like "
+                    "sg-0123456789abcdef0 (sg- and 8 or 17 hexadecimal digits)"
+                )
         if lb_type == "gateway" and groups:
             return "security_groups does not apply to a gateway load balancer: remove it"
     if params.get("ip_address_type") == "dualstack-without-public-ipv4" and lb_type != "application":
         return "ip_address_type=dualstack-without-public-ipv4 applies to application load balancers only"
 
+    option = "subnet_mappings" if params.get("subnet_mappings") else "subnets"
+    for index, subnet in enumerate(desired_subnet_list(params)):
+        if not _SUBNET_ID.match(str(subnet)):
+            where = f"{option}[{index}]" + (".subnet_id" if option == "subnet_mappings" else "")
+            return (
+                f"{where}={subnet!r} is not a subnet ID: give IDs like subnet-0123456789abcdef0 "
+                "(subnet- and 8 or 17 hexadecimal digits)"
+            )
     subnets = desired_subnets(params)
     if subnets is not None and len(set(subnets)) != len(subnets):
-        return "subnets: each subnet may be given once"
+        return f"{option}: each subnet may be given once"
     for index, mapping in enumerate(params.get("subnet_mappings") or []):
         if mapping.get("allocation_id") and (lb_type != "network" or params.get("scheme") == "internal"):
             return f"subnet_mappings[{index}].allocation_id (an Elastic IP) applies to an internet-facing network load balancer only"
@@ -515,16 +549,21 @@ def action_refs(action):
     return refs
 
 
+def _group_arn(resolved, ref):
+    """The ARN of a target group reference; for one that does not exist yet (check mode), its placeholder."""
+    return resolved[ref] or (ref if is_predicted(ref) else predicted_ref("target-group", ref))
+
+
 def desired_action(action, resolved):
     """The canonical snake_case form of an action option; target group names become ARNs via ``resolved``."""
     kind = action["type"]
     if kind == "forward":
         groups = []
         if action.get("target_group"):
-            groups.append({"arn": resolved[action["target_group"]], "weight": 1})
+            groups.append({"arn": _group_arn(resolved, action["target_group"]), "weight": 1})
         for group in action.get("target_groups") or []:
             weight = group.get("weight")
-            groups.append({"arn": resolved[group["name"]], "weight": 1 if weight is None else weight})
+            groups.append({"arn": _group_arn(resolved, group["name"]), "weight": 1 if weight is None else weight})
         sticky = action.get("stickiness") or {}
         return {
             "type": "forward",
@@ -883,13 +922,12 @@ def validate_listener(params):
                 return f"{option} applies to HTTPS and TLS listeners only, not protocol={protocol}: remove it"
     if params.get("alpn_policy") is not None and protocol and protocol != "TLS":
         return f"alpn_policy applies to TLS listeners (network load balancer) only, not protocol={protocol}"
-    for option in ("certificate_arn",):
-        value = params.get(option)
-        if value and not value.startswith("arn:"):
-            return f"{option}={value!r} is not a certificate ARN: give the ACM certificate's ARN"
+    value = params.get("certificate_arn")
+    if value and not value.startswith("arn:") and not is_predicted(value):
+        return f"certificate_arn={value!r} is not a certificate ARN: give the ACM certificate's ARN"
     for index, value in enumerate(params.get("extra_certificate_arns") or []):
-        if not value.startswith("arn:"):
-            return f"extra_certificate_arns[{index}]={value!r} is not a certificate ARN"
+        if not value.startswith("arn:") and not is_predicted(value):
+            return f"extra_certificate_arns[{index}]={value!r} is not a certificate ARN: give the ACM certificate's ARN"
     return None
 
 
@@ -998,6 +1036,28 @@ def conditions_request(conditions):
     return request
 
 
+def condition_length_problem(conditions):
+    """The first condition value longer than AWS accepts (canonical conditions), or None."""
+    for name in ("host_header", "path_pattern"):
+        for value in conditions.get(name, []):
+            if len(value) > MAX_CONDITION_TEXT:
+                return f"conditions.{name}: {value[:40]!r}... has {len(value)} characters; AWS takes at most {MAX_CONDITION_TEXT}"
+    for header in conditions.get("http_header", []):
+        if len(header["name"]) > MAX_HEADER_NAME:
+            return f"conditions.http_header: the name {header['name']!r} has {len(header['name'])} characters; AWS takes at most {MAX_HEADER_NAME}"
+        for value in header["values"]:
+            if len(value) > MAX_CONDITION_TEXT:
+                return (
+                    f"conditions.http_header ({header['name']}): a value of {len(value)} characters; "
+                    f"AWS takes at most {MAX_CONDITION_TEXT}"
+                )
+    for pair in conditions.get("query_string", []):
+        for part in ("key", "value"):
+            if len(pair.get(part) or "") > MAX_CONDITION_TEXT:
+                return f"conditions.query_string: a {part} of {len(pair[part])} characters; AWS takes at most {MAX_CONDITION_TEXT}"
+    return None
+
+
 def condition_counts(conditions):
     """``(values, wildcards)`` of canonical conditions, as AWS counts them against a rule's quotas."""
     values = wildcards = 0
@@ -1062,6 +1122,9 @@ def validate_rule(params):
     for path in conditions.get("path_pattern", []):
         if not path.startswith("/") and not path.startswith("*"):
             return f"conditions.path_pattern: {path!r} must start with '/' (or a wildcard)", None
+    problem = condition_length_problem(conditions)
+    if problem:
+        return problem, None
     values, wildcards = condition_counts(conditions)
     if values > MAX_CONDITION_VALUES or wildcards > MAX_WILDCARDS:
         warning = (

@@ -161,6 +161,7 @@ options:
     choices: [HTTP1Only, HTTP2Only, HTTP2Optional, HTTP2Preferred, None]
 extends_documentation_fragment:
   - webops.https_rollout.stack
+  - webops.https_rollout.predicted
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags
@@ -331,8 +332,13 @@ from ansible_collections.webops.https_rollout.plugins.module_utils.common import
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import aws_retry
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import build_result
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import desired_tags
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import is_predicted
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import missing_reference
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import ownership_argument_spec
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import ownership_error
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import predicted_name
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import predicted_ref
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import predicted_refs_error
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import tag_changes
 
 
@@ -353,17 +359,22 @@ def find_listener(client, lb, port):
     return None
 
 
-def check_certificates(acm_client, arns):
-    """Fail unless every certificate is ISSUED in ACM. ``acm_client`` is called for the client only when needed."""
-    if not arns:
-        return
-    acm = acm_client()
-    for arn in arns:
-        status = elb.certificate_status(acm, arn)
+def check_certificates(acm_client, certificates, check_mode, warn):
+    """Fail unless every certificate is ISSUED in ACM.
+
+    ``certificates`` is ``[(option, arn)]``: the option that names each one, for the message. ``acm_client`` is
+    called for the client only when needed. A check-mode placeholder (a certificate that an earlier check-mode
+    task would request) is not looked up: check mode warns and goes on, a real run refuses it.
+    """
+    for option, arn in certificates:
+        if is_predicted(arn):
+            missing_reference(option, f"certificate {arn}", check_mode, warn)
+            continue
+        status = elb.certificate_status(acm_client(), arn)
         if status != "ISSUED":
             seen = "does not exist" if status is None else f"is {status}"
             raise RolloutError(
-                f"certificate {arn} {seen}, and a listener may only use an ISSUED certificate: "
+                f"{option}: certificate {arn} {seen}, and a listener may only use an ISSUED certificate: "
                 "wait until ACM issues it (DNS validation records in place), or give another certificate"
             )
 
@@ -407,10 +418,10 @@ def ensure_present(client, acm_client, lb, current, params, check_mode, warn):
     changed = bool(changes or to_add or to_remove or to_set or to_remove_tags)
 
     # Everything that could refuse the change is checked before the first mutating call.
-    new_certificates = list(to_add)
+    new_certificates = [("extra_certificate_arns", arn) for arn in to_add]
     if tls and (current is None or wanted["certificate_arn"] != current["certificate_arn"]):
-        new_certificates.insert(0, wanted["certificate_arn"])
-    check_certificates(acm_client, new_certificates)
+        new_certificates.insert(0, ("certificate_arn", wanted["certificate_arn"]))
+    check_certificates(acm_client, new_certificates, check_mode, warn)
     if tls and (current is None or wanted["ssl_policy"] != current["ssl_policy"]):
         if not elb.ssl_policy_exists(client, wanted["ssl_policy"]):
             raise RolloutError(
@@ -420,7 +431,9 @@ def ensure_present(client, acm_client, lb, current, params, check_mode, warn):
 
     if check_mode:
         state = elb.predict_listener(current, wanted, params["port"], to_add, to_remove, wanted_tags, params["purge_tags"])
-        state["load_balancer_arn"] = lb["LoadBalancerArn"]
+        state["load_balancer_arn"] = lb["LoadBalancerArn"] or predicted_ref("load-balancer", predicted_name(params["load_balancer"]))
+        if current is None:
+            state["arn"] = predicted_ref("listener", f"{predicted_name(params['load_balancer'])}:{params['port']}")
         return changed, state
     if not changed:
         return False, current
@@ -432,6 +445,13 @@ def ensure_present(client, acm_client, lb, current, params, check_mode, warn):
         arn = current["arn"]
         if changes:
             client.modify_listener(aws_retry=True, ListenerArn=arn, **changes)
+            if tls and "Certificates" in changes:
+                # AWS keeps the SNI certificates over a new default certificate, but not every implementation of
+                # ELB does (moto drops them): look again, and put back what is missing.
+                present = {c for c, is_default in elb.describe_listener_certificates(client, arn) if not is_default}
+                wanted_extra = (set(current_extra) | set(to_add)) - set(to_remove) - {wanted["certificate_arn"]}
+                to_add = sorted(wanted_extra - present)
+                to_remove = sorted(set(to_remove) & present)
         elbv2.update_tags(client, arn, to_set, to_remove_tags)
     if to_add:
         client.add_listener_certificates(
@@ -447,8 +467,14 @@ def ensure_present(client, acm_client, lb, current, params, check_mode, warn):
 def run(module):
     params = module.params
     problem = elb.validate_listener(params)
+    if not problem and params["state"] == "present":
+        problem = predicted_refs_error("load_balancer", params["load_balancer"], module.check_mode)
+        problem = problem or predicted_refs_error("certificate_arn", params["certificate_arn"], module.check_mode)
+        problem = problem or predicted_refs_error(
+            "extra_certificate_arns", params["extra_certificate_arns"] or [], module.check_mode
+        )
     if problem:
-        module.fail_json(msg=problem)
+        raise RolloutError(problem)
 
     client = module.client("elbv2", retry_decorator=aws_retry())
     lb = elb.find_load_balancer(client, params["load_balancer"])
@@ -460,14 +486,14 @@ def run(module):
             "(webops.https_rollout.elb_load_balancer)"
         )
         if not module.check_mode:
-            module.fail_json(msg=problem)
+            raise RolloutError(problem)
         # In check mode the task that creates it may only have predicted it: predict the listener too.
         module.warn(f"{problem}. Check mode predicts the listener as if it existed.")
         lb = {"LoadBalancerArn": None, "Type": None}
     if lb["Type"]:
         problem = elb.validate_listener_for_lb(params, lb["Type"])
         if problem:
-            module.fail_json(msg=problem)
+            raise RolloutError(problem)
 
     listener = find_listener(client, lb, params["port"]) if lb["LoadBalancerArn"] else None
     current = read_listener(client, listener) if listener else None
@@ -475,7 +501,7 @@ def run(module):
     if current:
         problem = ownership_error("listener", what, current["tags"], params["stack"], params["state"] == "absent")
         if problem:
-            module.fail_json(msg=problem)
+            raise RolloutError(problem)
 
     if params["state"] == "absent":
         if current is None:

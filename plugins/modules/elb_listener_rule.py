@@ -172,6 +172,7 @@ options:
             type: str
 extends_documentation_fragment:
   - webops.https_rollout.stack
+  - webops.https_rollout.predicted
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags
@@ -313,6 +314,9 @@ from ansible_collections.webops.https_rollout.plugins.module_utils.common import
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import desired_tags
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import ownership_argument_spec
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import ownership_error
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import predicted_name
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import predicted_ref
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import predicted_refs_error
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import tag_changes
 
 
@@ -381,7 +385,15 @@ def ensure_present(client, listener_arn, current, params, check_mode, warn):
         changed = bool(move or modify or to_set or to_remove)
 
     if check_mode:
-        state = dict(current) if current else {"arn": None, "listener_arn": listener_arn, "tags": {}}
+        where = listener_arn or params["listener_arn"] or predicted_ref(
+            "listener", f"{predicted_name(params['load_balancer'])}:{params['port']}"
+        )
+        new = {
+            "arn": predicted_ref("rule", f"{predicted_name(where)}:{params['name'] or params['priority']}"),
+            "listener_arn": where,
+            "tags": {},
+        }
+        state = dict(current) if current else new
         state.update(priority=params["priority"], conditions=conditions, action=action)
         state["tags"] = apply_tag_changes(state["tags"], *tag_changes(state["tags"], wanted_tags, purge_tags))
         state["name"] = state["tags"].get("Name")
@@ -420,12 +432,15 @@ def ensure_present(client, listener_arn, current, params, check_mode, warn):
 def run(module):
     params = module.params
     if not params["listener_arn"] and not (params["load_balancer"] and params["port"]):
-        module.fail_json(msg="give listener_arn, or load_balancer and port, to name the rule's listener")
+        raise RolloutError("give listener_arn, or load_balancer and port, to name the rule's listener")
     problem, warning = elb.validate_rule(params)
     if warning:
         module.warn(warning)
+    if not problem and params["state"] == "present":
+        for option in ("listener_arn", "load_balancer"):
+            problem = problem or predicted_refs_error(option, params[option], module.check_mode)
     if problem:
-        module.fail_json(msg=problem)
+        raise RolloutError(problem)
 
     client = module.client("elbv2", retry_decorator=aws_retry())
     listener = find_listener(client, params)
@@ -435,14 +450,14 @@ def run(module):
         where = params["listener_arn"] or f"{params['load_balancer']}:{params['port']}"
         problem = f"listener {where} does not exist: create it first (webops.https_rollout.elb_listener)"
         if not module.check_mode:
-            module.fail_json(msg=problem)
+            raise RolloutError(problem)
         # In check mode the task that creates it may only have predicted it: predict the rule too.
         module.warn(f"{problem}. Check mode predicts the rule as if it existed.")
         changed, after = ensure_present(client, None, None, params, module.check_mode, module.warn)
         return build_result(changed, {}, after, module._diff)
     if listener.get("Protocol") not in elb.HTTP_PROTOCOLS:
-        module.fail_json(
-            msg=f"listener {listener['ListenerArn']} is {listener.get('Protocol')}: rules need an HTTP or HTTPS "
+        raise RolloutError(
+            f"listener {listener['ListenerArn']} is {listener.get('Protocol')}: rules need an HTTP or HTTPS "
             "listener of an application load balancer"
         )
     listener_arn = listener["ListenerArn"]
@@ -451,7 +466,7 @@ def run(module):
     if current:
         problem = ownership_error("listener rule", what, current["tags"], params["stack"], params["state"] == "absent")
         if problem:
-            module.fail_json(msg=problem)
+            raise RolloutError(problem)
 
     if params["state"] == "absent":
         if current is None:
@@ -461,8 +476,8 @@ def run(module):
         return build_result(True, current, {}, module._diff)
 
     if occupant:
-        module.fail_json(
-            msg=f"priority {params['priority']} of listener {listener_arn} is held by another rule ({occupant['arn']}, "
+        raise RolloutError(
+            f"priority {params['priority']} of listener {listener_arn} is held by another rule ({occupant['arn']}, "
             f"Name={occupant['name']!r}): choose a free priority, or move or delete that rule first"
         )
     changed, after = ensure_present(client, listener_arn, current, params, module.check_mode, module.warn)

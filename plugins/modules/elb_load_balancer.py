@@ -137,6 +137,7 @@ options:
     default: true
 extends_documentation_fragment:
   - webops.https_rollout.stack
+  - webops.https_rollout.predicted
   - webops.https_rollout.wait
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -334,6 +335,7 @@ from ansible_collections.webops.https_rollout.plugins.module_utils.common import
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import desired_tags
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import ownership_argument_spec
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import ownership_error
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import predicted_refs_error
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import tag_changes
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import wait_for
 
@@ -453,8 +455,10 @@ def ensure_absent(client, attributes, current, params, check_mode):
 def run(module):
     params = module.params
     problem = elb.validate_load_balancer(params)
+    if not problem and params["state"] == "present":
+        problem = predicted_refs_error("security_groups", params["security_groups"] or [], module.check_mode)
     if problem:
-        module.fail_json(msg=problem)
+        raise RolloutError(problem)
 
     client = module.client("elbv2", retry_decorator=aws_retry())
     attributes, current = read_load_balancer(client, name=params["name"])
@@ -467,7 +471,7 @@ def run(module):
             "load balancer", params["name"], current["tags"], params["stack"], deleting=params["state"] == "absent"
         )
     if problem:
-        module.fail_json(msg=problem)
+        raise RolloutError(problem)
 
     if params["state"] == "absent":
         changed, after, waited = ensure_absent(client, attributes, current, params, module.check_mode)

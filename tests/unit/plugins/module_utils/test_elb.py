@@ -161,8 +161,8 @@ AWS_LB = {
     "VpcId": "vpc-1",
     "State": {"Code": "active"},
     "Type": "application",
-    "AvailabilityZones": [{"ZoneName": "us-east-1b", "SubnetId": "subnet-b"}, {"ZoneName": "us-east-1a", "SubnetId": "subnet-a"}],
-    "SecurityGroups": ["sg-2", "sg-1"],
+    "AvailabilityZones": [{"ZoneName": "us-east-1b", "SubnetId": "subnet-0bbbbbbbbbbbbbbbb"}, {"ZoneName": "us-east-1a", "SubnetId": "subnet-0aaaaaaaaaaaaaaaa"}],
+    "SecurityGroups": ["sg-02222222222222222", "sg-01111111111111111"],
     "IpAddressType": "ipv4",
 }
 
@@ -178,8 +178,8 @@ def test_missing_attributes_are_not_set():
 
 def test_load_balancer_state_is_snake_case_sorted_and_defaults_the_scheme():
     state = elb.load_balancer_state(AWS_LB, {"idle_timeout.timeout_seconds": "60"}, {"team": "web"})
-    assert state["subnets"] == ["subnet-a", "subnet-b"]
-    assert state["security_groups"] == ["sg-1", "sg-2"]
+    assert state["subnets"] == ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
+    assert state["security_groups"] == ["sg-01111111111111111", "sg-02222222222222222"]
     assert state["scheme"] == "internet-facing"
     assert state["dns_name"] == AWS_LB["DNSName"]
     assert state["canonical_hosted_zone_id"] == "Z35SXDOTRQ7X7K"
@@ -200,29 +200,29 @@ def test_attribute_changes_treat_a_missing_key_as_not_set():
 
 def test_load_balancer_changes_compare_security_groups_and_subnets_as_sets():
     current = elb.load_balancer_state(AWS_LB, MOTO_FRESH_ATTRIBUTES, {})
-    same = lb_params(security_groups=["sg-1", "sg-2"], subnets=["subnet-b", "subnet-a"])
+    same = lb_params(security_groups=["sg-01111111111111111", "sg-02222222222222222"], subnets=["subnet-0bbbbbbbbbbbbbbbb", "subnet-0aaaaaaaaaaaaaaaa"])
     assert elb.load_balancer_changes(current, MOTO_FRESH_ATTRIBUTES, same) == {}
-    changed = lb_params(security_groups=["sg-3"], idle_timeout=30, ip_address_type="dualstack")
+    changed = lb_params(security_groups=["sg-03333333333333333"], idle_timeout=30, ip_address_type="dualstack")
     assert elb.load_balancer_changes(current, MOTO_FRESH_ATTRIBUTES, changed) == {
-        "security_groups": ["sg-3"],
+        "security_groups": ["sg-03333333333333333"],
         "ip_address_type": "dualstack",
         "attributes": {"idle_timeout.timeout_seconds": "30"},
     }
 
 
 def test_create_request_and_prediction():
-    params = lb_params(type="network", subnet_mappings=[{"subnet_id": "subnet-a", "allocation_id": "eipalloc-1",
+    params = lb_params(type="network", subnet_mappings=[{"subnet_id": "subnet-0aaaaaaaaaaaaaaaa", "allocation_id": "eipalloc-1",
                                                          "private_ipv4_address": None, "ipv6_address": None}],
-                       security_groups=["sg-1"], cross_zone=True)
+                       security_groups=["sg-01111111111111111"], cross_zone=True)
     request = elb.create_load_balancer_request(params, {"https-rollout:stack": "s"})
     assert request["Type"] == "network"
-    assert request["SubnetMappings"] == [{"SubnetId": "subnet-a", "AllocationId": "eipalloc-1"}]
-    assert request["SecurityGroups"] == ["sg-1"]
+    assert request["SubnetMappings"] == [{"SubnetId": "subnet-0aaaaaaaaaaaaaaaa", "AllocationId": "eipalloc-1"}]
+    assert request["SecurityGroups"] == ["sg-01111111111111111"]
     assert request["Tags"] == [{"Key": "https-rollout:stack", "Value": "s"}]
     predicted = elb.predict_load_balancer(None, params, {"https-rollout:stack": "s"}, True)
     assert predicted["arn"] is None
     assert predicted["cross_zone"] is True
-    assert predicted["subnets"] == ["subnet-a"]
+    assert predicted["subnets"] == ["subnet-0aaaaaaaaaaaaaaaa"]
     assert predicted["tags"] == {"https-rollout:stack": "s"}
 
 
@@ -236,9 +236,13 @@ def test_create_request_and_prediction():
         ({"type": "gateway", "access_logs": {"enabled": True, "bucket": "b", "prefix": None}}, "access_logs does not apply"),
         ({"access_logs": {"enabled": True, "bucket": None, "prefix": None}}, "needs access_logs.bucket"),
         ({"idle_timeout": 0}, "idle_timeout=0 is out of range"),
-        ({"type": "gateway", "security_groups": ["sg-1"]}, "security_groups does not apply to a gateway"),
+        ({"type": "gateway", "security_groups": ["sg-01111111111111111"]}, "security_groups does not apply to a gateway"),
         ({"security_groups": ["web"]}, "is not a security group ID"),
-        ({"subnets": ["subnet-a", "subnet-a"]}, "each subnet may be given once"),
+        ({"subnets": ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0aaaaaaaaaaaaaaaa"]}, "each subnet may be given once"),
+        ({"subnets": ["subnet-zzz", "sub-1"]}, "subnets[0]='subnet-zzz' is not a subnet ID"),
+        ({"subnets": ["subnet-0aaaaaaaaaaaaaaaa", "sub-1"]}, "subnets[1]='sub-1' is not a subnet ID"),
+        ({"subnet_mappings": [{"subnet_id": "subnet-1"}]}, "subnet_mappings[0].subnet_id='subnet-1' is not a subnet ID"),
+        ({"security_groups": [""]}, "security_groups[0]='' is not a security group ID"),
         ({"type": "network", "ip_address_type": "dualstack-without-public-ipv4"}, "application load balancers only"),
     ],
 )
@@ -248,17 +252,17 @@ def test_bad_load_balancer_input_is_named(overrides, expect):
 
 def test_create_needs_subnets_and_two_zones_for_an_alb():
     assert "needs subnets or subnet_mappings" in elb.validate_load_balancer(lb_params(), creating=True)
-    assert "at least two availability zones" in elb.validate_load_balancer(lb_params(subnets=["subnet-a"]), creating=True)
-    assert elb.validate_load_balancer(lb_params(type="network", subnets=["subnet-a"]), creating=True) is None
+    assert "at least two availability zones" in elb.validate_load_balancer(lb_params(subnets=["subnet-0aaaaaaaaaaaaaaaa"]), creating=True)
+    assert elb.validate_load_balancer(lb_params(type="network", subnets=["subnet-0aaaaaaaaaaaaaaaa"]), creating=True) is None
 
 
 def test_immutable_and_nlb_security_group_rules_against_the_current_lb():
     nlb = elb.load_balancer_state(dict(AWS_LB, Type="network", SecurityGroups=[]), {}, {})
     assert "scheme of the existing load balancer" in elb.validate_load_balancer(lb_params(scheme="internal"), nlb)
-    assert "only when it is created" in elb.validate_load_balancer(lb_params(security_groups=["sg-1"]), nlb)
+    assert "only when it is created" in elb.validate_load_balancer(lb_params(security_groups=["sg-01111111111111111"]), nlb)
     nlb_with = elb.load_balancer_state(dict(AWS_LB, Type="network"), {}, {})
     assert "must keep at least one" in elb.validate_load_balancer(lb_params(security_groups=[]), nlb_with)
-    assert elb.validate_load_balancer(lb_params(security_groups=["sg-3"]), nlb_with) is None
+    assert elb.validate_load_balancer(lb_params(security_groups=["sg-03333333333333333"]), nlb_with) is None
 
 
 def test_absent_skips_option_checks():
@@ -559,3 +563,36 @@ def test_ssl_policy_exists():
     client = FakeClient(policies=(elb.DEFAULT_SSL_POLICY,))
     assert elb.ssl_policy_exists(client, elb.DEFAULT_SSL_POLICY)
     assert not elb.ssl_policy_exists(client, "ELBSecurityPolicy-Nope")
+
+
+def test_a_predicted_security_group_passes_validation_for_check_mode():
+    params = lb_params(security_groups=["predicted:security-group:web-lb"], subnets=["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"])
+    assert elb.validate_load_balancer(params, creating=True) is None
+
+
+def test_placeholders_are_never_sent_to_aws():
+    class NoCalls:
+        def __getattr__(self, name):
+            raise AssertionError(f"{name} called with a placeholder")
+
+    assert elb.find_load_balancer(NoCalls(), "predicted:load-balancer:web") is None
+    assert elb.describe_listener(NoCalls(), "predicted:listener:web:443") is None
+    assert elb.resolve_target_groups(NoCalls(), ["predicted:target-group:web"]) == {"predicted:target-group:web": None}
+
+
+@pytest.mark.parametrize(
+    "conditions, expect",
+    [
+        ({"host_header": ["a" * 125 + ".test"]}, "conditions.host_header: "),
+        ({"path_pattern": ["/" + "p" * 128]}, "conditions.path_pattern: "),
+        ({"http_header": [{"name": "X" * 41, "values": ["1"]}]}, "AWS takes at most 40"),
+        ({"http_header": [{"name": "X-Env", "values": ["v" * 129]}]}, "conditions.http_header (X-Env)"),
+        ({"query_string": [{"key": None, "value": "q" * 129}]}, "conditions.query_string: a value of 129"),
+    ],
+)
+def test_condition_values_longer_than_aws_takes_are_refused(conditions, expect):
+    assert expect in elb.condition_length_problem(elb.desired_conditions(conditions))
+
+
+def test_condition_values_of_the_longest_length_pass():
+    assert elb.condition_length_problem(elb.desired_conditions({"host_header": ["a" * 123 + ".test"]})) is None
