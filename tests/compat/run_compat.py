@@ -10,7 +10,9 @@ newer Python, so its wheel is only downloaded (pip, the configured index, no dep
 The targets run on a snapshot (``WORKDIR/tree``) of the working tree, or of a git commit with ``--ref``, so their
 logs and API call counts stay apart from those of ``make integration``, which may run at the same time.
 
-Usage: python tests/compat/run_compat.py [--ansible 14.5.0] [--expect-major 11] [--workdir .build/compat]
+``--ansible venv`` runs the same way against the venv's own amazon.aws (nothing fetched), for a side-by-side run.
+
+Usage: python tests/compat/run_compat.py [--ansible 14.5.0|venv] [--expect-major 11] [--workdir .build/compat]
                                          [--results .build/results/compat.xml] [--ref REF] [-- PYTEST ARGS]
 """
 
@@ -22,6 +24,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import time
 import zipfile
 from pathlib import Path
@@ -29,6 +32,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 COLLECTION_PREFIX = "ansible_collections/amazon/aws/"
+# Where the venv's `ansible` bundle keeps its collections (found by ANSIBLE_COLLECTIONS_SCAN_SYS_PATH).
+VENV_COLLECTIONS = Path(sysconfig.get_paths()["purelib"])
 SNAPSHOT_EXCLUDED = {".venv", ".build", ".git", "tests/output", "__pycache__", ".pytest_cache"}
 # The bundles that carry amazon.aws 11 need Python >= 3.12; the wheel itself is pure Python.
 WHEEL_PYTHON = "3.13"
@@ -130,7 +135,7 @@ def warnings_in_logs(log_dir: Path) -> list[str]:
 def main() -> int:
     """Fetch, snapshot, check which amazon.aws loads, run the targets; return pytest's exit code."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--ansible", default="14.5.0", help="the ansible release whose amazon.aws is tested")
+    parser.add_argument("--ansible", default="14.5.0", help="the ansible release whose amazon.aws is tested, or venv")
     parser.add_argument("--expect-major", type=int, default=11, help="the amazon.aws major version it must carry")
     parser.add_argument("--workdir", type=Path, default=REPO / ".build" / "compat")
     parser.add_argument("--results", type=Path, default=REPO / ".build" / "results" / "compat.xml")
@@ -141,14 +146,20 @@ def main() -> int:
     started = time.monotonic()
     workdir = args.workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
-    collections, version = fetch_amazon_aws(args.ansible, workdir)
+    if args.ansible == "venv":
+        collections, version = VENV_COLLECTIONS, installed_version(VENV_COLLECTIONS / COLLECTION_PREFIX)
+    else:
+        collections, version = fetch_amazon_aws(args.ansible, workdir)
     if int(version.split(".")[0]) != args.expect_major:
         raise SystemExit(f"test-compat: ansible {args.ansible} carries amazon.aws {version}, not {args.expect_major}.x")
 
     tree = snapshot(workdir, args.ref)
+    paths = [str(tree / ".build" / "collections")]
+    if collections != VENV_COLLECTIONS:
+        paths.insert(0, str(collections))
     env = dict(os.environ)
     env.update(
-        ANSIBLE_COLLECTIONS_PATH=os.pathsep.join([str(collections), str(tree / ".build" / "collections")]),
+        ANSIBLE_COLLECTIONS_PATH=os.pathsep.join(paths),
         ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="true",
         ANSIBLE_NOCOLOR="true",
     )
