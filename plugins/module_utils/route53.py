@@ -17,6 +17,9 @@ import ipaddress
 import re
 
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import error_code
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import is_predicted
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import predicted_ref
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import predicted_refs_error
 
 #: One ChangeResourceRecordSets request holds at most this many ResourceRecord elements...
 MAX_BATCH_RECORDS = 1000
@@ -218,15 +221,16 @@ def record_label(record):
     return f"{normalise_name(record['name'])} {record['type']}"
 
 
-def validate_records(records, state):
+def validate_records(records, state, check_mode=False):
     """Return the first problem with ``records`` that needs no AWS call, or None.
 
-    The zone-dependent checks (a name outside its zone, a CNAME at the apex) are in :func:`zone_error`.
+    An empty list is no problem: there is nothing to do (acm_certificate's ``validation_records`` of a
+    certificate that check mode only predicts). Check-mode placeholders (``predicted:...``) as alias targets
+    are accepted in check mode only. The zone-dependent checks (a name outside its zone, a CNAME at the apex)
+    are in :func:`zone_error`.
     """
-    if not records:
-        return "records is empty: give at least one record"
     seen = {}
-    for index, record in enumerate(records):
+    for index, record in enumerate(records or []):
         where = f"records[{index}]"
         problem = name_error(record["name"])
         if problem:
@@ -251,7 +255,12 @@ def validate_records(records, state):
         if alias:
             problem = alias_error(rtype, alias)
             if problem:
-                return f"{where}.alias ({record_label(record)}) {problem}"
+                option, text = problem
+                return f"{where}.{option} ({record_label(record)}) {text}"
+            for option in ("load_balancer", "dns_name", "hosted_zone_id"):
+                problem = predicted_refs_error(f"{where}.alias.{option}", alias.get(option), check_mode)
+                if problem:
+                    return problem
         elif state == "present" and not values:
             return f"{where} ({record_label(record)}) needs values, or an alias"
         for value in values or []:
@@ -259,36 +268,77 @@ def validate_records(records, state):
             if problem:
                 return f"{where}.values: {value!r} {problem} (type {rtype})"
         if rtype == "CNAME" and values and len(values) > 1:
-            return f"{where} ({record_label(record)}) has {len(values)} values: a CNAME holds exactly one"
+            return f"{where}.values ({record_label(record)}) has {len(values)} values: a CNAME holds exactly one"
+        if state == "present" and values:
+            problem = size_error(rtype, values)
+            if problem:
+                return f"{where}.values ({record_label(record)}) {problem}"
     if state == "present":
-        types = {}
-        for record in records:
-            types.setdefault(normalise_name(record["name"]), []).append(record["type"])
-        for name, at_name in types.items():
-            if "CNAME" in at_name and len(at_name) > 1:
-                others = ", ".join(t for t in at_name if t != "CNAME")
+        at_name = {}
+        for index, record in enumerate(records or []):
+            at_name.setdefault(normalise_name(record["name"]), []).append((index, record["type"]))
+        for name, given in at_name.items():
+            cname = [index for index, rtype in given if rtype == "CNAME"]
+            others = [(index, rtype) for index, rtype in given if rtype != "CNAME"]
+            if cname and others:
                 return (
-                    f"{name} has a CNAME beside {others}: a CNAME must be the only record at its name. "
-                    "Use an alias A/AAAA record instead, or another name"
+                    f"records[{cname[0]}] ({name} CNAME) and records[{others[0][0]}] ({name} {others[0][1]}): "
+                    f"{name} has a CNAME beside {', '.join(rtype for _index, rtype in others)}: a CNAME must be the "
+                    "only record at its name. Use an alias A/AAAA record instead, or another name"
                 )
     return None
 
 
+def size_error(rtype, values):
+    """Why the values of one record can never go into a ChangeResourceRecordSets request (UPSERT), or None."""
+    try:
+        norm = normalise_values(rtype, values)
+    except ValueError:
+        return None  # value_error names it
+    records, chars = len(norm) * 2, sum(len(v) for v in norm) * 2
+    if records > MAX_BATCH_RECORDS or chars > MAX_BATCH_CHARS:
+        return (
+            f"has {len(norm)} values of {chars // 2} characters, which an UPSERT counts twice: over AWS's limit of "
+            f"{MAX_BATCH_RECORDS} records and {MAX_BATCH_CHARS} characters per request. Split the values over "
+            "several names"
+        )
+    return None
+
+
 def alias_error(rtype, alias):
-    """Why an ``alias`` suboption is unusable on a record of type ``rtype``, or None."""
+    """``(suboption, why)`` when an ``alias`` is unusable on a record of type ``rtype``, or None.
+
+    ``suboption`` is the option that failed, relative to the record (``alias``, ``alias.dns_name``, ...).
+    A check-mode placeholder (``predicted:...``) as ``dns_name`` needs no ``hosted_zone_id``: a check-mode
+    ``elb_load_balancer`` returns the placeholder as its DNS name and None as its hosted zone ID.
+    :func:`validate_records` refuses placeholders outside check mode.
+    """
     if rtype not in ALIAS_TYPES:
-        return f"is not allowed on type {rtype}: use {', '.join(ALIAS_TYPES)}"
-    if alias.get("load_balancer"):
-        if alias.get("dns_name") or alias.get("hosted_zone_id"):
-            return "has load_balancer and dns_name/hosted_zone_id: give the load balancer, or the target, not both"
+        return "alias", f"is not allowed on type {rtype}: use {', '.join(ALIAS_TYPES)}"
+    load_balancer = alias.get("load_balancer")
+    dns_name, zone_id = alias.get("dns_name"), alias.get("hosted_zone_id")
+    if load_balancer:
+        for option in ("dns_name", "hosted_zone_id"):
+            if alias.get(option):
+                return (
+                    f"alias.{option}",
+                    f"is given with alias.load_balancer: give the load balancer, or the target ({option}), not both",
+                )
         if rtype not in LOAD_BALANCER_ALIAS_TYPES:
-            return f"to a load balancer needs type A or AAAA, not {rtype}"
+            return "alias.load_balancer", f"needs type A or AAAA, not {rtype}"
         return None
-    if not alias.get("dns_name") or not alias.get("hosted_zone_id"):
-        return "needs load_balancer (a name or ARN), or both dns_name and hosted_zone_id"
-    problem = name_error(alias["dns_name"])
+    if not dns_name and not zone_id:
+        return "alias", "needs load_balancer (a name or ARN), or dns_name with hosted_zone_id"
+    if not dns_name:
+        return "alias.hosted_zone_id", "is given without alias.dns_name: give the target's DNS name as well"
+    if is_predicted(dns_name):
+        # A check-mode prediction: its hosted zone ID is not known yet either.
+        return None
+    if not zone_id:
+        return "alias.dns_name", "is given without alias.hosted_zone_id: give the target's hosted zone ID as well"
+    problem = name_error(dns_name)
     if problem:
-        return f"dns_name={alias['dns_name']!r} {problem}"
+        return "alias.dns_name", f"{dns_name!r} {problem}"
     return None
 
 
@@ -388,30 +438,83 @@ def record_state(rrset, zone):
     }
 
 
+def load_balancer_name(ref):
+    """The name in a load balancer reference: a name, an ARN (``...:loadbalancer/app/NAME/ID``) or a
+    check-mode placeholder (``predicted:load-balancer:NAME``)."""
+    if is_predicted(ref):
+        return ref.split(":", 2)[-1]
+    if ref.startswith("arn:"):
+        parts = ref.split(":", 5)[-1].split("/")
+        return parts[2] if len(parts) >= 3 else parts[-1]
+    return ref
+
+
+def predicted_target(ref):
+    """The alias target of a load balancer that does not exist (yet): ``ref`` given as a name, an ARN or a
+    check-mode placeholder.
+
+    Its DNS name is the placeholder ``predicted:load-balancer:<name>``, as a check-mode ``elb_load_balancer``
+    returns it, and its hosted zone ID is None: AWS gives both only when it creates the load balancer.
+    """
+    dns_name = ref if is_predicted(ref) else predicted_ref("load-balancer", load_balancer_name(ref))
+    return {"dns_name": dns_name, "hosted_zone_id": None, "type": None, "predicted": True}
+
+
+def alias_target(record, targets):
+    """The alias target a record asks for, or None for a record with values.
+
+    ``{"dns_name", "hosted_zone_id", "type", "predicted"}``: ``dns_name`` as given (normalised later),
+    ``predicted`` True when the target is not known (yet): a load balancer that does not exist, or a check-mode
+    placeholder given as ``dns_name`` or ``hosted_zone_id``. ``targets`` maps the load balancer references
+    of the task to what :func:`describe_load_balancer_targets` found, or to :func:`predicted_target`.
+    """
+    alias = record.get("alias")
+    if not alias:
+        return None
+    if alias.get("load_balancer"):
+        target = targets[alias["load_balancer"]]
+        return dict(target, predicted=bool(target.get("predicted")))
+    dns_name, zone_id = alias.get("dns_name"), alias.get("hosted_zone_id")
+    predicted = is_predicted(dns_name) or is_predicted(zone_id)
+    return {
+        "dns_name": dns_name,
+        "hosted_zone_id": zone_id if is_predicted(zone_id) or not zone_id else bare_zone_id(zone_id),
+        "type": None,
+        "predicted": predicted,
+    }
+
+
 def desired_state(record, zone, current, targets):
     """``(state, rrset)``: the wanted snake_case state and the ResourceRecordSet to UPSERT.
 
     ``current`` is the record's state in AWS or None; a TTL left out keeps the current one, else 300.
-    ``targets`` maps a load balancer name or ARN to ``{"dns_name", "hosted_zone_id", "type"}``.
+    ``targets`` maps a load balancer name or ARN to ``{"dns_name", "hosted_zone_id", "type"}`` (see
+    :func:`alias_target`). A predicted target (check mode only) keeps its placeholder as ``dns_name`` and its
+    hosted zone ID None; its rrset is never sent.
     """
     rtype = record["type"]
     name = normalise_name(record["name"])
     rrset = {"Name": fqdn(name), "Type": rtype}
-    alias = record.get("alias")
-    if alias:
-        if alias.get("load_balancer"):
-            target = targets[alias["load_balancer"]]
-            # AWS's own form for an Application Load Balancer alias: dualstack.<dns name>.
+    target = alias_target(record, targets)
+    if target:
+        evaluate = bool(record["alias"].get("evaluate_target_health"))
+        if target["predicted"]:
+            # Never sent: placeholders are kept as they are, the hosted zone ID as given (None when unknown).
+            send_dns = target["dns_name"] if is_predicted(target["dns_name"]) else normalise_name(target["dns_name"])
+            alias_out = {"dns_name": send_dns, "hosted_zone_id": target["hosted_zone_id"], "evaluate_target_health": evaluate}
+        elif record["alias"].get("load_balancer"):
             send_dns = target["dns_name"].rstrip(".").lower()
+            # AWS's own form for an Application Load Balancer alias: dualstack.<dns name>.
             if target.get("type") == "application" and not send_dns.startswith(_DUALSTACK):
                 send_dns = _DUALSTACK + send_dns
-            zone_id = target["hosted_zone_id"]
+            alias_out = None
         else:
-            send_dns = normalise_name(alias["dns_name"])
-            zone_id = bare_zone_id(alias["hosted_zone_id"])
-        evaluate = bool(alias.get("evaluate_target_health"))
-        rrset["AliasTarget"] = {"HostedZoneId": zone_id, "DNSName": send_dns, "EvaluateTargetHealth": evaluate}
-        ttl, values, alias_out = None, [], alias_state(rrset["AliasTarget"])
+            send_dns = normalise_name(target["dns_name"])
+            alias_out = None
+        rrset["AliasTarget"] = {"HostedZoneId": target["hosted_zone_id"], "DNSName": send_dns, "EvaluateTargetHealth": evaluate}
+        ttl, values = None, []
+        if alias_out is None:
+            alias_out = alias_state(rrset["AliasTarget"])
     else:
         ttl = record.get("ttl")
         if ttl is None:
@@ -434,32 +537,55 @@ def desired_state(record, zone, current, targets):
 
 
 def absent_mismatch(record, current, targets):
-    """For ``state=absent``: what the task gives that differs from the record AWS holds, or None.
+    """For ``state=absent``: ``(suboption, why)`` when what the task gives differs from the record AWS
+    holds, or None. ``suboption`` is the record's option that differs (``values``, ``ttl``, ``alias``, ...).
 
     Only what the task sets is compared: a record given by name and type alone matches whatever it holds.
+    An alias to a target that is not known (:func:`alias_target`'s ``predicted``) cannot be compared: the
+    caller leaves such a record alone (see :func:`unknown_target_note`).
     """
-    alias = record.get("alias")
-    if alias:
+    target = alias_target(record, targets)
+    if target:
+        option = "alias.load_balancer" if record["alias"].get("load_balancer") else "alias"
         if not current["alias"]:
-            return f"AWS holds values {current['values']}, not an alias"
-        if alias.get("load_balancer"):
-            target = targets[alias["load_balancer"]]
-            wanted = {"dns_name": normalise_alias_dns_name(target["dns_name"]), "hosted_zone_id": target["hosted_zone_id"]}
-        else:
-            wanted = {"dns_name": normalise_alias_dns_name(alias["dns_name"]), "hosted_zone_id": bare_zone_id(alias["hosted_zone_id"])}
+            return option, f"AWS holds values {current['values']}, not an alias"
+        wanted = {"dns_name": normalise_alias_dns_name(target["dns_name"]), "hosted_zone_id": target["hosted_zone_id"]}
         held = {k: current["alias"][k] for k in wanted}
         if held != wanted:
-            return f"AWS holds an alias to {held['dns_name']} ({held['hosted_zone_id']}), not to {wanted['dns_name']} ({wanted['hosted_zone_id']})"
+            if option == "alias":
+                option = "alias.dns_name" if held["dns_name"] != wanted["dns_name"] else "alias.hosted_zone_id"
+            return option, (
+                f"AWS holds an alias to {held['dns_name']} ({held['hosted_zone_id']}), "
+                f"not to {wanted['dns_name']} ({wanted['hosted_zone_id']})"
+            )
         return None
     if record.get("values"):
         wanted = normalise_values(record["type"], record["values"])
         if current["alias"]:
-            return f"AWS holds an alias to {current['alias']['dns_name']}, not values {wanted}"
+            return "values", f"AWS holds an alias to {current['alias']['dns_name']}, not values {wanted}"
         if wanted != current["values"]:
-            return f"AWS holds values {current['values']}, not {wanted}"
+            return "values", f"AWS holds values {current['values']}, not {wanted}"
     if record.get("ttl") is not None and record["ttl"] != current["ttl"]:
-        return f"AWS holds ttl {current['ttl']}, not {record['ttl']}"
+        return "ttl", f"AWS holds ttl {current['ttl']}, not {record['ttl']}"
     return None
+
+
+def unknown_target_note(index, record, current):
+    """For ``state=absent``: the warning for a record AWS holds whose alias target the task gives but that
+    does not exist (any more), so that the record cannot be compared with it. The record is left alone:
+    deletes touch only records that match."""
+    alias = record["alias"]
+    if alias.get("load_balancer"):
+        option = "load_balancer"
+    else:
+        option = "dns_name" if is_predicted(alias.get("dns_name")) else "hosted_zone_id"
+    ref = alias[option]
+    held = current["alias"] or {}
+    return (
+        f"records[{index}].alias.{option}: {ref} does not exist, so the alias {record_label(record)}, which AWS holds "
+        f"to {held.get('dns_name')} ({held.get('hosted_zone_id')}), cannot be compared with it and is left in place. "
+        f"To delete it whatever it points at, give records[{index}] by name and type only"
+    )
 
 
 def change_weight(change):
@@ -587,24 +713,20 @@ def change_status(client, change_id):
 
 
 def describe_load_balancer_targets(client, refs):
-    """``{ref: {"dns_name", "hosted_zone_id", "type"}}`` for load balancer names and ARNs (an ``elbv2`` client).
+    """``{ref: {"dns_name", "hosted_zone_id", "type"}}`` for the load balancer names and ARNs that exist (an
+    ``elbv2`` client); a reference to no load balancer is left out.
 
-    Names go in one call and ARNs in another (20 per call). Raises ValueError naming what was not found.
+    Names go in one call and ARNs in another (20 per call). Since one missing load balancer fails a whole
+    call, only then are that call's references asked for one by one. Check-mode placeholders are never sent.
     """
-    refs = sorted(set(refs))
+    refs = sorted({r for r in refs if not is_predicted(r)})
     arns = [r for r in refs if r.startswith("arn:")]
     names = [r for r in refs if not r.startswith("arn:")]
     found = {}
     for key, batch_refs in (("LoadBalancerArns", arns), ("Names", names)):
         for start in range(0, len(batch_refs), 20):
             chunk = batch_refs[start:start + 20]
-            try:
-                response = client.describe_load_balancers(aws_retry=True, **{key: chunk})
-            except Exception as exc:  # pylint: disable=broad-except
-                if error_code(exc) == "LoadBalancerNotFound":
-                    raise ValueError(f"no load balancer found among {', '.join(chunk)}") from exc
-                raise
-            for lb in response.get("LoadBalancers", []):
+            for lb in _describe_existing(client, key, chunk):
                 target = {
                     "dns_name": lb["DNSName"],
                     "hosted_zone_id": lb["CanonicalHostedZoneId"],
@@ -612,7 +734,19 @@ def describe_load_balancer_targets(client, refs):
                 }
                 found[lb["LoadBalancerArn"]] = target
                 found[lb["LoadBalancerName"]] = target
-    missing = [r for r in refs if r not in found]
-    if missing:
-        raise ValueError(f"no load balancer found among {', '.join(missing)}")
-    return {r: found[r] for r in refs}
+    return {r: found[r] for r in refs if r in found}
+
+
+def _describe_existing(client, key, refs):
+    """The load balancers among ``refs`` (names or ARNs, as ``key`` says) that exist."""
+    try:
+        return client.describe_load_balancers(aws_retry=True, **{key: refs}).get("LoadBalancers", [])
+    except Exception as exc:  # pylint: disable=broad-except
+        if error_code(exc) != "LoadBalancerNotFound":
+            raise
+    if len(refs) == 1:
+        return []
+    found = []
+    for ref in refs:
+        found.extend(_describe_existing(client, key, [ref]))
+    return found

@@ -30,6 +30,9 @@ options:
   records:
     description:
       - The records to manage. Each name and type may appear once.
+      - An empty list is accepted and changes nothing (no AWS call is made), for example the
+        C(validation_records) that M(webops.https_rollout.acm_certificate) returns in check mode for a certificate
+        it would request.
     type: list
     elements: dict
     required: true
@@ -78,14 +81,30 @@ options:
               - Name or ARN of an Elastic Load Balancing v2 load balancer (type A or AAAA only).
               - Its DNS name and canonical hosted zone ID are looked up. An Application Load Balancer is
                 targeted as C(dualstack.<dns name>), as AWS stores it.
+              - In check mode, a load balancer that does not exist yet (a name or ARN that is not found, or the
+                placeholder C(predicted:load-balancer:<name>) that M(webops.https_rollout.elb_load_balancer)
+                returns in check mode) is a warning, not an error. The record is predicted with the alias target
+                C(dns_name=predicted:load-balancer:<name>) and C(hosted_zone_id=null), since AWS assigns both when
+                it creates the load balancer. A real run refuses a load balancer that does not exist, and a
+                placeholder, naming O(records[].alias.load_balancer).
+              - With O(state=absent), a load balancer that no longer exists is no error. When the zone holds no
+                record of that name and type there is nothing to do. When it holds one, that record cannot be
+                compared with the load balancer, so it is left in place with a warning naming it (deletes touch
+                only records that match). To delete it whatever it points at, give the record by name and type
+                only.
             type: str
           dns_name:
             description:
               - DNS name of the alias target, for example a CloudFront distribution or another record of the zone.
+              - In check mode, a placeholder C(predicted:<kind>:<name>) (the C(dns_name) of a load balancer that
+                M(webops.https_rollout.elb_load_balancer) only predicts) is accepted with a warning, with or
+                without O(records[].alias.hosted_zone_id), and kept as it is in the predicted record. A real run
+                refuses it.
             type: str
           hosted_zone_id:
             description:
-              - Hosted zone ID of the alias target.
+              - Hosted zone ID of the alias target. Required with O(records[].alias.dns_name), unless that is a
+                check-mode placeholder.
             type: str
           evaluate_target_health:
             description:
@@ -112,6 +131,8 @@ options:
       - V(present) creates or updates the records, V(absent) deletes them.
       - With V(absent), a record that no longer exists is left alone. A record that differs from what the task
         gives (values, alias target or TTL) is not deleted, and the task fails naming it.
+      - With V(absent), an alias whose target no longer exists (see O(records[].alias.load_balancer)) is no error.
+        A record that is gone needs nothing, and a record AWS still holds is left in place with a warning.
     type: str
     choices: [present, absent]
     default: present
@@ -130,6 +151,7 @@ options:
     default: false
 extends_documentation_fragment:
   - webops.https_rollout.wait
+  - webops.https_rollout.predicted
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -181,13 +203,13 @@ EXAMPLES = r"""
     wait: true
   register: cert
 
-- name: The load balancer
-  amazon.aws.elb_application_lb:
+- name: The load balancer (in check mode its arn is the placeholder predicted:load-balancer:shop-alb)
+  webops.https_rollout.elb_load_balancer:
     name: shop-alb
+    type: application
     subnets: [subnet-0123456789abcdef0, subnet-0fedcba9876543210]
     security_groups: [sg-0123456789abcdef0]
     ip_address_type: dualstack
-    state: present
   register: alb
 
 - name: Point the domain at the load balancer, IPv4 and IPv6, and wait until Route 53 serves it
@@ -197,12 +219,12 @@ EXAMPLES = r"""
       - name: shop.example.com
         type: A
         alias:
-          load_balancer: "{{ alb.load_balancer_arn }}"
+          load_balancer: "{{ alb.arn }}"
           evaluate_target_health: true
       - name: shop.example.com
         type: AAAA
         alias:
-          load_balancer: "{{ alb.load_balancer_arn }}"
+          load_balancer: "{{ alb.arn }}"
           evaluate_target_health: true
     wait: true
     wait_timeout: 300
@@ -233,12 +255,19 @@ EXAMPLES = r"""
       - {name: example.com, type: MX, ttl: 3600, values: ["10 mail1.example.com", "20 mail2.example.com"]}
       - {name: example.com, type: TXT, ttl: 3600, values: ["v=spf1 include:_spf.example.com -all"]}
 
-- name: Remove the alias records (only if they still point at this load balancer)
+- name: Remove the alias records (only if they still point at this load balancer; once it is gone, a no-op)
   webops.https_rollout.route53_record:
     state: absent
     records:
       - {name: shop.example.com, type: A, alias: {load_balancer: shop-alb}}
       - {name: shop.example.com, type: AAAA, alias: {load_balancer: shop-alb}}
+
+- name: Remove the alias records whatever they point at (the load balancer may be gone already)
+  webops.https_rollout.route53_record:
+    state: absent
+    records:
+      - {name: shop.example.com, type: A}
+      - {name: shop.example.com, type: AAAA}
 """
 
 RETURN = r"""
@@ -271,10 +300,15 @@ records:
       type: dict
       contains:
         dns_name:
-          description: DNS name of the target, without the C(dualstack.) prefix.
+          description:
+            - DNS name of the target, without the C(dualstack.) prefix.
+            - In check mode, for a load balancer that does not exist yet, the placeholder
+              C(predicted:load-balancer:<name>).
           type: str
         hosted_zone_id:
-          description: Hosted zone ID of the target.
+          description:
+            - Hosted zone ID of the target.
+            - In check mode, None for a load balancer that does not exist yet (AWS assigns it on creation).
           type: str
         evaluate_target_health:
           description: Whether target health is evaluated.
@@ -342,6 +376,8 @@ from ansible_collections.webops.https_rollout.plugins.module_utils.common import
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import WaitTimeout
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import aws_retry
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import build_result
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import is_predicted
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import missing_reference
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import wait_for
 
 
@@ -352,9 +388,9 @@ def merge_value(records):
             record["values"] = [record["value"]]
 
 
-def validate_options(params):
+def validate_options(params, check_mode=False):
     """The first problem found without any AWS call, or None."""
-    problem = route53.validate_records(params["records"], params["state"])
+    problem = route53.validate_records(params["records"], params["state"], check_mode)
     if problem:
         return problem
     if params["vpc_id"] and not params["private_zone"]:
@@ -391,7 +427,8 @@ def resolve_zones(client, params, region):
             try:
                 chosen = route53.pick_zone(zone or record["name"], candidates, private, vpc_zone_ids)
             except ValueError as exc:
-                raise RolloutError(str(exc)) from exc
+                option = f"zone={zone!r}" if zone else f"records[{index}].name={route53.normalise_name(record['name'])!r}"
+                raise RolloutError(f"{option}: {exc}") from exc
             if chosen is None:
                 where = f" associated with {vpc_id}" if vpc_id else ""
                 if zone:
@@ -418,27 +455,48 @@ def read_current(client, records, zones):
     return held
 
 
-def lookup_targets(elbv2_client, records):
-    """Load balancer alias targets by the name or ARN given; one describe call for all of them.
+def lookup_targets(elbv2_client, records, state, check_mode, warn):
+    """The alias targets of the records: ``{load balancer name or ARN: target}``, one describe call for all.
 
-    ``elbv2_client`` is called for the client only when a record aliases a load balancer.
+    ``elbv2_client`` is called for the client only when a record aliases a load balancer that is not a
+    check-mode placeholder (placeholders are never sent to AWS). A load balancer that does not exist gets a
+    predicted target (:func:`route53.predicted_target`). With ``state=present`` that is a warning in check
+    mode, where an earlier task of the play may only have predicted the load balancer, and an error naming the
+    first record's option in a real run. With ``state=absent`` :func:`plan` deals with it, record by record.
     """
-    refs = [r["alias"]["load_balancer"] for r in records if r.get("alias") and r["alias"].get("load_balancer")]
-    if not refs:
-        return {}
-    elbv2 = elbv2_client()
-    try:
-        return route53.describe_load_balancer_targets(elbv2, refs)
-    except ValueError as exc:
-        raise RolloutError(f"records[].alias.load_balancer: {exc}. Give an existing load balancer's name or ARN") from exc
+    by_ref = {}
+    for index, record in enumerate(records):
+        ref = (record.get("alias") or {}).get("load_balancer")
+        if ref:
+            by_ref.setdefault(ref, []).append(index)
+    real = [ref for ref in by_ref if not is_predicted(ref)]
+    found = route53.describe_load_balancer_targets(elbv2_client(), real) if real else {}
+    targets = {}
+    for ref, indexes in by_ref.items():
+        if ref in found:
+            targets[ref] = found[ref]
+            continue
+        targets[ref] = route53.predicted_target(ref)
+        if state == "present":
+            used = indexes if check_mode else indexes[:1]
+            option = ", ".join(f"records[{index}].alias.load_balancer" for index in used)
+            missing_reference(option, f"load balancer {ref!r}", check_mode, warn)
+    if state == "present":
+        for index, record in enumerate(records):
+            alias = record.get("alias") or {}
+            for option in ("dns_name", "hosted_zone_id"):
+                if is_predicted(alias.get(option)):
+                    # A real run refused it in validate_options.
+                    missing_reference(f"records[{index}].alias.{option}", f"alias target {alias[option]!r}", check_mode, warn)
+    return targets
 
 
 def plan(params, zones, held, targets):
-    """``(before, after, changes)``: record states and the boto3 changes with their labels.
+    """``(before, after, changes, notes)``: record states, the boto3 changes with their labels, and warnings.
 
     Raises RolloutError for what AWS holds that the task may not touch.
     """
-    before, after, changes, refused = [], [], [], []
+    before, after, changes, refused, notes = [], [], [], [], []
     present = params["state"] == "present"
     for index, record in enumerate(params["records"]):
         zone = zones[index]
@@ -460,9 +518,15 @@ def plan(params, zones, held, targets):
         if not present:
             if current is None:
                 continue
+            target = route53.alias_target(record, targets)
+            if target and target["predicted"] and current["alias"]:
+                # The alias target is gone (or only predicted): the record cannot be compared with it.
+                notes.append(route53.unknown_target_note(index, record, current))
+                continue
             mismatch = route53.absent_mismatch(record, current, targets)
             if mismatch:
-                refused.append(f"{name} {record['type']}: {mismatch}")
+                option, why = mismatch
+                refused.append(f"records[{index}].{option} ({name} {record['type']}): {why}")
                 continue
             changes.append((dict(label, action="delete"), {"Action": "DELETE", "ResourceRecordSet": raw}))
             continue
@@ -483,7 +547,7 @@ def plan(params, zones, held, targets):
         if wanted == current:
             continue
         if current is not None and not params["overwrite"]:
-            refused.append(f"{name} {record['type']}")
+            refused.append(f"records[{index}] ({name} {record['type']})")
             continue
         action = "create" if current is None else "update"
         changes.append((dict(label, action=action), {"Action": "UPSERT", "ResourceRecordSet": rrset}))
@@ -495,12 +559,12 @@ def plan(params, zones, held, targets):
         )
     if refused:
         raise RolloutError(
-            f"refusing to delete records that differ from the task: {'; '.join(refused)}. "
+            f"state=absent: refusing to delete records that differ from the task: {'; '.join(refused)}. "
             "Give what AWS holds, or leave out values and alias to delete the record whatever it holds"
         )
     if not present:
         after = [s for s in before if not any(c[0]["name"] == s["name"] and c[0]["type"] == s["type"] for c in changes)]
-    return before, after, changes
+    return before, after, changes, notes
 
 
 def batches_by_zone(changes):
@@ -537,15 +601,25 @@ def wait_insync(client, change_ids, timeout):
 def run(module):
     params = module.params
     merge_value(params["records"])
-    problem = validate_options(params)
+    problem = validate_options(params, module.check_mode)
     if problem:
         module.fail_json(msg=problem)
+    if not params["records"]:
+        # Nothing to do, and nothing to read: for example the validation records of a certificate that
+        # acm_certificate only predicts in check mode.
+        return build_result(
+            False, {"records": []}, {"records": []}, module._diff, changes=[], batches=0, change_ids=[], change_status=None
+        )
 
     client = module.client("route53", retry_decorator=aws_retry())
     zones = resolve_zones(client, params, module.region)
-    targets = lookup_targets(lambda: module.client("elbv2", retry_decorator=aws_retry()), params["records"])
+    targets = lookup_targets(
+        lambda: module.client("elbv2", retry_decorator=aws_retry()), params["records"], params["state"], module.check_mode, module.warn
+    )
     held = read_current(client, params["records"], zones)
-    before, after, changes = plan(params, zones, held, targets)
+    before, after, changes, notes = plan(params, zones, held, targets)
+    for note in notes:
+        module.warn(note)
     batches = batches_by_zone(changes)
 
     change_ids, status, extra = [], None, {}

@@ -203,7 +203,6 @@ def test_valid_values(rtype, value):
 @pytest.mark.parametrize(
     "records, fragment",
     [
-        ([], "records is empty"),
         ([record(name="bad..name", values=["10.0.0.1"])], "records[0].name='bad..name' has an invalid label"),
         (
             [record(values=["10.0.0.1"]), record(name="WWW.example.test.", values=["10.0.0.2"])],
@@ -215,17 +214,48 @@ def test_valid_values(rtype, value):
         ([record()], "records[0] (www.example.test A) needs values, or an alias"),
         ([record(values=["10.0.0.1", "300.0.0.1"])], "records[0].values: '300.0.0.1' is not an IPv4 address (type A)"),
         ([record(rtype="AAAA", values=["10.0.0.1"])], "'10.0.0.1' is not an IPv6 address (type AAAA)"),
-        ([record(rtype="CNAME", values=["a.example.test", "b.example.test"])], "has 2 values: a CNAME holds exactly one"),
+        (
+            [record(rtype="CNAME", values=["a.example.test", "b.example.test"])],
+            "records[0].values (www.example.test CNAME) has 2 values: a CNAME holds exactly one",
+        ),
         (
             [record(rtype="CNAME", values=["a.example.test"]), record(name="WWW.example.test", rtype="AAAA", values=["::1"])],
+            "records[0] (www.example.test CNAME) and records[1] (www.example.test AAAA): "
             "www.example.test has a CNAME beside AAAA: a CNAME must be the only record at its name",
         ),
-        ([record(rtype="TXT", alias={"load_balancer": "lb"})], "is not allowed on type TXT"),
-        ([record(rtype="CNAME", alias={"load_balancer": "lb"})], "to a load balancer needs type A or AAAA"),
-        ([record(alias={"dns_name": "x.example.test"})], "needs load_balancer (a name or ARN), or both dns_name and hosted_zone_id"),
+        ([record(rtype="TXT", alias={"load_balancer": "lb"})], "records[0].alias (www.example.test TXT) is not allowed on type TXT"),
+        (
+            [record(rtype="CNAME", alias={"load_balancer": "lb"})],
+            "records[0].alias.load_balancer (www.example.test CNAME) needs type A or AAAA, not CNAME",
+        ),
+        (
+            [record(alias={"evaluate_target_health": True})],
+            "records[0].alias (www.example.test A) needs load_balancer (a name or ARN), or dns_name with hosted_zone_id",
+        ),
+        (
+            [record(alias={"dns_name": "x.example.test"})],
+            "records[0].alias.dns_name (www.example.test A) is given without alias.hosted_zone_id",
+        ),
+        (
+            [record(alias={"hosted_zone_id": "Z1"})],
+            "records[0].alias.hosted_zone_id (www.example.test A) is given without alias.dns_name",
+        ),
+        (
+            [record(alias={"dns_name": "bad..x", "hosted_zone_id": "Z1"})],
+            "records[0].alias.dns_name (www.example.test A) 'bad..x' has an invalid label",
+        ),
         (
             [record(alias={"load_balancer": "lb", "dns_name": "x.example.test", "hosted_zone_id": "Z1"})],
-            "give the load balancer, or the target, not both",
+            "records[0].alias.dns_name (www.example.test A) is given with alias.load_balancer: give the load balancer, "
+            "or the target (dns_name), not both",
+        ),
+        (
+            [record(values=[f"10.0.{i // 256}.{i % 256}" for i in range(501)])],
+            "records[0].values (www.example.test A) has 501 values of",
+        ),
+        (
+            [record(rtype="TXT", values=["x" * 16001])],
+            "over AWS's limit of 1000 records and 32000 characters per request. Split the values over several names",
         ),
     ],
 )
@@ -242,6 +272,31 @@ def test_validate_records_accepts_a_good_set():
         record(name="example.test", rtype="TXT", ttl=300, values=["v=spf1 -all"]),
     ]
     assert route53.validate_records(records, "present") is None
+
+
+@pytest.mark.parametrize("state", ["present", "absent"])
+@pytest.mark.parametrize("check_mode", [True, False])
+def test_no_records_is_nothing_to_do(state, check_mode):
+    # acm_certificate gives [] as the validation records of a certificate it only predicts (check mode).
+    assert route53.validate_records([], state, check_mode) is None
+
+
+@pytest.mark.parametrize(
+    "alias, option",
+    [
+        ({"load_balancer": "predicted:load-balancer:web"}, "load_balancer"),
+        ({"dns_name": "predicted:load-balancer:web", "hosted_zone_id": None}, "dns_name"),
+        ({"dns_name": "predicted:load-balancer:web", "hosted_zone_id": "predicted:load-balancer:web"}, "dns_name"),
+        ({"dns_name": "web-1.elb.amazonaws.com", "hosted_zone_id": "predicted:load-balancer:web"}, "hosted_zone_id"),
+    ],
+)
+def test_placeholders_are_accepted_in_check_mode_only(alias, option):
+    records = [record(alias=alias), record(rtype="AAAA", alias=alias)]
+    for state in ("present", "absent"):
+        assert route53.validate_records(records, state, check_mode=True) is None
+        problem = route53.validate_records(records, state, check_mode=False)
+        assert problem.startswith(f"records[0].alias.{option}: predicted:load-balancer:web is a check-mode prediction"), problem
+        assert "Run the task that creates it without --check first" in problem
 
 
 def test_absent_needs_no_values_and_allows_cname_beside_others():
@@ -372,10 +427,11 @@ def test_absent_mismatch():
     current = route53.record_state({"Name": "www.example.test.", "Type": "A", "TTL": 60, "ResourceRecords": [{"Value": "10.0.0.1"}]}, ZONE)
     assert route53.absent_mismatch(record(), current, {}) is None
     assert route53.absent_mismatch(record(values=["10.0.0.1"], ttl=60), current, {}) is None
-    assert route53.absent_mismatch(record(values=["10.0.0.2"]), current, {}) == "AWS holds values ['10.0.0.1'], not ['10.0.0.2']"
-    assert route53.absent_mismatch(record(ttl=300), current, {}) == "AWS holds ttl 60, not 300"
-    assert route53.absent_mismatch(record(alias={"load_balancer": "shop-alb"}), current, {"shop-alb": ALB}).startswith(
-        "AWS holds values ['10.0.0.1'], not an alias"
+    assert route53.absent_mismatch(record(values=["10.0.0.2"]), current, {}) == ("values", "AWS holds values ['10.0.0.1'], not ['10.0.0.2']")
+    assert route53.absent_mismatch(record(ttl=300), current, {}) == ("ttl", "AWS holds ttl 60, not 300")
+    assert route53.absent_mismatch(record(alias={"load_balancer": "shop-alb"}), current, {"shop-alb": ALB}) == (
+        "alias.load_balancer",
+        "AWS holds values ['10.0.0.1'], not an alias",
     )
     alias = route53.record_state(
         {
@@ -388,9 +444,72 @@ def test_absent_mismatch():
     assert route53.absent_mismatch(record(alias={"load_balancer": "shop-alb"}), alias, {"shop-alb": ALB}) is None
     other = route53.absent_mismatch(record(alias={"load_balancer": "shop-nlb"}), alias, {"shop-nlb": NLB})
     assert other == (
+        "alias.load_balancer",
         "AWS holds an alias to shop-alb-123.us-east-1.elb.amazonaws.com (Z35SXDOTRQ7X7K), "
-        "not to shop-nlb-123.elb.us-east-1.amazonaws.com (Z26RNL4JYFTOTI)"
+        "not to shop-nlb-123.elb.us-east-1.amazonaws.com (Z26RNL4JYFTOTI)",
     )
+    explicit = {"dns_name": "shop-alb-123.us-east-1.elb.amazonaws.com", "hosted_zone_id": "Z0000OTHER"}
+    assert route53.absent_mismatch(record(alias=explicit), alias, {})[0] == "alias.hosted_zone_id"
+    assert route53.absent_mismatch(record(alias=dict(explicit, dns_name="x.example.test")), alias, {})[0] == "alias.dns_name"
+
+
+# ---------------------------------------------------------------------------
+# Alias targets that do not exist (yet)
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "ref, name",
+    [
+        ("shop-alb", "shop-alb"),
+        ("arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/shop-alb/50dc6c495c0c9188", "shop-alb"),
+        ("arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/shop-nlb/50dc6c495c0c9188", "shop-nlb"),
+        ("predicted:load-balancer:shop-alb", "shop-alb"),
+    ],
+)
+def test_load_balancer_name_and_predicted_target(ref, name):
+    assert route53.load_balancer_name(ref) == name
+    assert route53.predicted_target(ref) == {
+        "dns_name": f"predicted:load-balancer:{name}",
+        "hosted_zone_id": None,
+        "type": None,
+        "predicted": True,
+    }
+
+
+def test_alias_to_a_predicted_load_balancer_is_predicted_with_its_placeholder():
+    ref = "predicted:load-balancer:shop-alb"
+    targets = {ref: route53.predicted_target(ref)}
+    wanted, rrset = route53.desired_state(record(alias={"load_balancer": ref, "evaluate_target_health": True}), ZONE, None, targets)
+    assert wanted["alias"] == {"dns_name": ref, "hosted_zone_id": None, "evaluate_target_health": True}
+    assert wanted["ttl"] is None and wanted["values"] == []
+    assert rrset["AliasTarget"]["DNSName"] == ref  # never sent: a real run refuses before
+    # An existing alias to another target differs from the prediction: an update.
+    held = {"Name": "www.example.test.", "Type": "A", "AliasTarget": {"HostedZoneId": "Z35SXDOTRQ7X7K", "DNSName": "old-1.elb.amazonaws.com."}}
+    assert wanted != route53.record_state(held, ZONE)
+
+
+def test_explicit_alias_to_a_check_mode_load_balancer():
+    alias = {"dns_name": "predicted:load-balancer:shop-nlb", "hosted_zone_id": None}
+    target = route53.alias_target(record(alias=alias), {})
+    assert target["predicted"] and target["hosted_zone_id"] is None
+    wanted, _rrset = route53.desired_state(record(alias=alias), ZONE, None, {})
+    assert wanted["alias"] == {"dns_name": "predicted:load-balancer:shop-nlb", "hosted_zone_id": None, "evaluate_target_health": False}
+    assert route53.alias_target(record(values=["10.0.0.1"]), {}) is None
+    assert not route53.alias_target(record(alias={"dns_name": "x.example.test", "hosted_zone_id": "/hostedzone/Z1"}), {})["predicted"]
+
+
+def test_unknown_target_note_names_the_option_the_record_and_the_way_out():
+    held = {"Name": "www.example.test.", "Type": "A", "AliasTarget": {"HostedZoneId": "Z26RNL4JYFTOTI", "DNSName": "shop-nlb-1.elb.amazonaws.com."}}
+    current = route53.record_state(held, ZONE)
+    note = route53.unknown_target_note(3, record(alias={"load_balancer": "shop-nlb"}), current)
+    assert note == (
+        "records[3].alias.load_balancer: shop-nlb does not exist, so the alias www.example.test A, which AWS holds to "
+        "shop-nlb-1.elb.amazonaws.com (Z26RNL4JYFTOTI), cannot be compared with it and is left in place. "
+        "To delete it whatever it points at, give records[3] by name and type only"
+    )
+    note = route53.unknown_target_note(0, record(alias={"dns_name": "x.example.test", "hosted_zone_id": "predicted:load-balancer:x"}), current)
+    assert note.startswith("records[0].alias.hosted_zone_id: predicted:load-balancer:x does not exist")
 
 
 # ---------------------------------------------------------------------------
@@ -502,3 +621,72 @@ def test_read_name_pages_while_the_name_goes_on(monkeypatch):
     assert [r["Type"] for r in found] == ["A", "AAAA", "CAA", "MX", "TXT"]
     assert len(client.calls) == 3
     assert client.calls[1]["StartRecordType"] == "CAA"
+
+
+# ---------------------------------------------------------------------------
+# Calls: load balancer alias targets
+# ---------------------------------------------------------------------------
+
+
+class LoadBalancerNotFound(Exception):
+    response = {"Error": {"Code": "LoadBalancerNotFound"}}
+
+
+class FakeElbv2:
+    """Answers DescribeLoadBalancers as ELBv2 does: one missing name or ARN fails the whole call."""
+
+    def __init__(self, lbs):
+        self.lbs = lbs
+        self.calls = []
+
+    def describe_load_balancers(self, aws_retry, **kwargs):  # pylint: disable=unused-argument
+        self.calls.append(kwargs)
+        key, field = ("Names", "LoadBalancerName") if "Names" in kwargs else ("LoadBalancerArns", "LoadBalancerArn")
+        found = [lb for lb in self.lbs if lb[field] in kwargs[key]]
+        if len(found) < len(kwargs[key]):
+            raise LoadBalancerNotFound()
+        return {"LoadBalancers": found}
+
+
+def lb(name, kind="app", lb_type="application"):
+    return {
+        "LoadBalancerName": name,
+        "LoadBalancerArn": f"arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/{kind}/{name}/1",
+        "DNSName": f"{name}-1.elb.amazonaws.com",
+        "CanonicalHostedZoneId": "Z2P70J7EXAMPLE",
+        "Type": lb_type,
+    }
+
+
+def test_load_balancer_targets_in_one_call_each_for_names_and_arns():
+    alb, nlb = lb("shop-alb"), lb("shop-nlb", "net", "network")
+    client = FakeElbv2([alb, nlb])
+    found = route53.describe_load_balancer_targets(client, ["shop-alb", nlb["LoadBalancerArn"], "shop-alb"])
+    assert found == {
+        "shop-alb": {"dns_name": "shop-alb-1.elb.amazonaws.com", "hosted_zone_id": "Z2P70J7EXAMPLE", "type": "application"},
+        nlb["LoadBalancerArn"]: {"dns_name": "shop-nlb-1.elb.amazonaws.com", "hosted_zone_id": "Z2P70J7EXAMPLE", "type": "network"},
+    }
+    assert client.calls == [{"LoadBalancerArns": [nlb["LoadBalancerArn"]]}, {"Names": ["shop-alb"]}]
+
+
+def test_missing_load_balancers_are_left_out_and_placeholders_never_sent():
+    client = FakeElbv2([lb("shop-alb")])
+    found = route53.describe_load_balancer_targets(client, ["shop-alb", "gone", "predicted:load-balancer:new"])
+    assert list(found) == ["shop-alb"]
+    # The call for both names fails (one is missing): then each name is asked for alone.
+    assert client.calls == [{"Names": ["gone", "shop-alb"]}, {"Names": ["gone"]}, {"Names": ["shop-alb"]}]
+    client = FakeElbv2([])
+    assert route53.describe_load_balancer_targets(client, ["predicted:load-balancer:new"]) == {}
+    assert client.calls == []
+
+
+def test_other_errors_of_the_load_balancer_lookup_are_raised():
+    class Denied(Exception):
+        response = {"Error": {"Code": "AccessDenied"}}
+
+    class Client:
+        def describe_load_balancers(self, aws_retry, **kwargs):  # pylint: disable=unused-argument
+            raise Denied()
+
+    with pytest.raises(Denied):
+        route53.describe_load_balancer_targets(Client(), ["shop-alb"])

@@ -23,9 +23,16 @@ def params(records, state="present", overwrite=True):
     return {"records": records, "state": state, "overwrite": overwrite}
 
 
-def plan(records, held, state="present", overwrite=True, zones=None):
+def plan(records, held, state="present", overwrite=True, zones=None, targets=None):
+    """``(before, after, changes)``; the plan's notes (warnings) must be empty."""
+    before, after, changes, notes = plan_with_notes(records, held, state, overwrite, zones, targets)
+    assert notes == []
+    return before, after, changes
+
+
+def plan_with_notes(records, held, state="present", overwrite=True, zones=None, targets=None):
     zones = zones or [ZONE] * len(records)
-    return route53_record.plan(params(records, state, overwrite), zones, held, {})
+    return route53_record.plan(params(records, state, overwrite), zones, held, targets or {})
 
 
 def test_create_update_and_unchanged():
@@ -54,7 +61,8 @@ def test_create_update_and_unchanged():
 
 def test_overwrite_false_names_what_differs():
     held = {("ZPUBLIC", "www.example.test"): [rrset("www.example.test", "A", ["10.0.0.1"])]}
-    with pytest.raises(RolloutError, match=r"overwrite=false and these records exist with other values: www.example.test A\."):
+    expected = r"overwrite=false and these records exist with other values: records\[0\] \(www.example.test A\)\. Set overwrite=true"
+    with pytest.raises(RolloutError, match=expected):
         plan([record("www.example.test", values=["10.0.0.2"])], held, overwrite=False)
     # The same values pass with overwrite=false: nothing would be overwritten.
     _before, _after, changes = plan([record("www.example.test", values=["10.0.0.1"])], held, overwrite=False)
@@ -88,7 +96,13 @@ def test_absent_deletes_the_exact_record_and_skips_what_is_gone():
 
 def test_absent_refuses_records_that_differ():
     held = {("ZPUBLIC", "www.example.test"): [rrset("www.example.test", "A", ["10.0.0.1"])]}
-    with pytest.raises(RolloutError, match=r"refusing to delete records that differ from the task: www.example.test A: AWS holds values"):
+    with pytest.raises(
+        RolloutError,
+        match=(
+            r"state=absent: refusing to delete records that differ from the task: "
+            r"records\[0\].values \(www.example.test A\): AWS holds values \['10.0.0.1'\], not \['10.0.0.9'\]"
+        ),
+    ):
         plan([record("www.example.test", values=["10.0.0.9"])], held, state="absent")
 
 
@@ -116,3 +130,204 @@ def test_value_shorthand():
     records = [record("x.example.test", "CNAME", value="y.example.test")]
     route53_record.merge_value(records)
     assert records[0]["values"] == ["y.example.test"]
+
+
+# ---------------------------------------------------------------------------
+# Alias targets that do not exist (yet): check mode predicts, absent leaves alone
+# ---------------------------------------------------------------------------
+
+LB_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/shop-nlb/1"
+
+
+def alias_rrset(name, rtype="A", dns_name="shop-nlb-1.elb.amazonaws.com.", zone_id="Z26RNL4JYFTOTI"):
+    return {"Name": name + ".", "Type": rtype, "AliasTarget": {"HostedZoneId": zone_id, "DNSName": dns_name, "EvaluateTargetHealth": False}}
+
+
+class FakeElbv2:
+    def __init__(self, lbs=()):
+        self.lbs = list(lbs)
+        self.calls = []
+
+    def describe_load_balancers(self, aws_retry, **kwargs):  # pylint: disable=unused-argument
+        self.calls.append(kwargs)
+        key, field = ("Names", "LoadBalancerName") if "Names" in kwargs else ("LoadBalancerArns", "LoadBalancerArn")
+        found = [lb for lb in self.lbs if lb[field] in kwargs[key]]
+        if len(found) < len(kwargs[key]):
+            error = Exception("LoadBalancerNotFound")
+            error.response = {"Error": {"Code": "LoadBalancerNotFound"}}
+            raise error
+        return {"LoadBalancers": found}
+
+
+NLB = {
+    "LoadBalancerName": "shop-nlb",
+    "LoadBalancerArn": LB_ARN,
+    "DNSName": "shop-nlb-1.elb.amazonaws.com",
+    "CanonicalHostedZoneId": "Z26RNL4JYFTOTI",
+    "Type": "network",
+}
+
+
+def lookup(records, state="present", check_mode=True, lbs=()):
+    client = FakeElbv2(lbs)
+    clients, warnings = [], []
+
+    def factory():
+        clients.append(client)
+        return client
+
+    targets = route53_record.lookup_targets(factory, records, state, check_mode, warnings.append)
+    return targets, warnings, client.calls
+
+
+def alias(ref, rtype="A", name="www.example.test"):
+    return record(name, rtype, alias={"load_balancer": ref, "evaluate_target_health": True})
+
+
+@pytest.mark.parametrize("ref", ["shop-alb", "predicted:load-balancer:shop-alb"])
+def test_check_mode_predicts_an_alias_to_a_load_balancer_that_does_not_exist_yet(ref):
+    records = [alias(ref), alias(ref, "AAAA"), alias("shop-nlb", name="nlb.example.test")]
+    targets, warnings, calls = lookup(records, lbs=[NLB])
+    assert warnings == [
+        f"records[0].alias.load_balancer, records[1].alias.load_balancer: load balancer {ref!r} does not exist yet; "
+        "check mode assumes that an earlier task of the play creates it"
+    ]
+    # A placeholder is never sent to AWS; a name is looked up (and not found).
+    assert all("predicted:" not in str(call) for call in calls)
+    held = {("ZPUBLIC", "www.example.test"): [], ("ZPUBLIC", "nlb.example.test"): []}
+    before, after, changes = plan(records, held, targets=targets)
+    assert before == []
+    assert [c[0]["action"] for c in changes] == ["create", "create", "create"]
+    assert [r["alias"] for r in after[:2]] == [
+        {"dns_name": "predicted:load-balancer:shop-alb", "hosted_zone_id": None, "evaluate_target_health": True}
+    ] * 2
+    assert after[2]["alias"]["dns_name"] == "shop-nlb-1.elb.amazonaws.com"
+
+
+def test_real_run_refuses_a_missing_load_balancer_naming_the_record():
+    records = [record("txt.example.test", "TXT", values=["x"]), alias("gone"), alias("gone", "AAAA")]
+    with pytest.raises(RolloutError) as error:
+        lookup(records, check_mode=False)
+    assert str(error.value) == (
+        "records[1].alias.load_balancer: load balancer 'gone' does not exist. "
+        "Create it first, or correct records[1].alias.load_balancer"
+    )
+
+
+def test_real_run_refuses_placeholders_before_any_call():
+    problem = route53_record.validate_options(
+        {"records": [alias("predicted:load-balancer:shop-alb")], "state": "present", "vpc_id": None, "private_zone": False, "zone": None},
+        check_mode=False,
+    )
+    assert problem.startswith("records[0].alias.load_balancer: predicted:load-balancer:shop-alb is a check-mode prediction")
+
+
+def test_check_mode_warns_for_an_explicit_placeholder_target():
+    records = [record("www.example.test", alias={"dns_name": "predicted:load-balancer:shop-nlb", "hosted_zone_id": None})]
+    targets, warnings, calls = lookup(records)
+    assert targets == {} and calls == []
+    assert warnings == [
+        "records[0].alias.dns_name: alias target 'predicted:load-balancer:shop-nlb' does not exist yet; "
+        "check mode assumes that an earlier task of the play creates it"
+    ]
+
+
+@pytest.mark.parametrize("check_mode", [True, False])
+def test_absent_after_the_load_balancer_is_gone(check_mode):
+    records = [alias("shop-nlb"), alias("shop-nlb", "AAAA"), alias(LB_ARN, name="other.example.test")]
+    targets, warnings, _calls = lookup(records, state="absent", check_mode=check_mode)
+    assert warnings == []
+    # Nothing left at these names: nothing to do, no warning.
+    held = {("ZPUBLIC", "www.example.test"): [], ("ZPUBLIC", "other.example.test"): []}
+    assert plan(records, held, state="absent", targets=targets) == ([], [], [])
+    # An alias AWS still holds cannot be compared with the gone load balancer: left in place, with a warning.
+    held[("ZPUBLIC", "www.example.test")] = [alias_rrset("www.example.test")]
+    before, after, changes, notes = plan_with_notes(records, held, state="absent", targets=targets)
+    assert changes == [] and after == before and len(before) == 1
+    assert notes == [
+        "records[0].alias.load_balancer: shop-nlb does not exist, so the alias www.example.test A, which AWS holds to "
+        "shop-nlb-1.elb.amazonaws.com (Z26RNL4JYFTOTI), cannot be compared with it and is left in place. "
+        "To delete it whatever it points at, give records[0] by name and type only"
+    ]
+    # Given by name and type only, it is deleted whatever it points at.
+    _before, _after, changes = plan([record("www.example.test")], held, state="absent")
+    assert [c[0]["action"] for c in changes] == ["delete"]
+    # A record with values is no alias to anything: it differs, and is refused as before.
+    held[("ZPUBLIC", "www.example.test")] = [rrset("www.example.test", "A", ["10.0.0.1"])]
+    with pytest.raises(RolloutError, match=r"records\[0\].alias.load_balancer \(www.example.test A\): AWS holds values"):
+        plan_with_notes(records, held, state="absent", targets=targets)
+
+
+def test_absent_with_the_load_balancer_still_there_deletes_what_matches():
+    records = [alias("shop-nlb")]
+    targets, warnings, calls = lookup(records, state="absent", check_mode=False, lbs=[NLB])
+    assert warnings == [] and calls == [{"Names": ["shop-nlb"]}]
+    held = {("ZPUBLIC", "www.example.test"): [alias_rrset("www.example.test")]}
+    _before, after, changes = plan(records, held, state="absent", targets=targets)
+    assert [c[0]["action"] for c in changes] == ["delete"] and after == []
+
+
+def test_no_lookup_without_a_load_balancer_alias():
+    targets, warnings, calls = lookup([record("www.example.test", values=["10.0.0.1"])])
+    assert targets == {} and warnings == [] and calls == []
+
+
+# ---------------------------------------------------------------------------
+# records: [] (what a check-mode acm_certificate gives for a new certificate)
+# ---------------------------------------------------------------------------
+
+
+class FakeModule:
+    def __init__(self, module_params, check_mode):
+        self.params = module_params
+        self.check_mode = check_mode
+        self._diff = True
+        self.region = "us-east-1"
+
+    def fail_json(self, **kwargs):
+        raise AssertionError(f"fail_json: {kwargs}")
+
+    def client(self, *args, **kwargs):
+        raise AssertionError("no AWS call expected")
+
+
+@pytest.mark.parametrize("state", ["present", "absent"])
+@pytest.mark.parametrize("check_mode", [True, False])
+def test_no_records_is_no_change_and_no_call(state, check_mode):
+    module_params = {
+        "records": [],
+        "state": state,
+        "zone": "example.test",
+        "private_zone": False,
+        "vpc_id": None,
+        "overwrite": True,
+        "wait": True,
+        "wait_timeout": 300,
+    }
+    result = route53_record.run(FakeModule(module_params, check_mode))
+    assert result == {
+        "records": [],
+        "changed": False,
+        "changes": [],
+        "batches": 0,
+        "change_ids": [],
+        "change_status": None,
+        "diff": {"before": {"records": []}, "after": {"records": []}},
+    }
+
+
+# ---------------------------------------------------------------------------
+# Zone choice: the refusal names the option
+# ---------------------------------------------------------------------------
+
+
+class FakeRoute53Zones:
+    def list_hosted_zones(self, aws_retry):  # pylint: disable=unused-argument
+        zones = [("Z1", "example.test."), ("Z2", "example.test.")]
+        return {"HostedZones": [{"Id": f"/hostedzone/{i}", "Name": n, "Config": {"PrivateZone": True}} for i, n in zones]}
+
+
+def test_two_equally_good_zones_name_the_record():
+    module_params = {"zone": None, "private_zone": True, "vpc_id": None, "records": [record("www.example.test", values=["10.0.0.1"])]}
+    with pytest.raises(RolloutError, match=r"^records\[0\].name='www.example.test': several private hosted zones named example.test"):
+        route53_record.resolve_zones(FakeRoute53Zones(), module_params, "us-east-1")
