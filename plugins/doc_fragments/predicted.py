@@ -6,6 +6,7 @@
 class ModuleDocFragment:
     # How check mode carries on from resources that an earlier check-mode task only predicted.
     DOCUMENTATION = r"""
+options: {}
 notes:
   - In check mode, the ARN, ID or DNS name of a resource the module would create is not known yet. The result
     then carries a placeholder of the form C(predicted:<kind>:<name>) (for example

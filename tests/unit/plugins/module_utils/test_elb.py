@@ -161,7 +161,10 @@ AWS_LB = {
     "VpcId": "vpc-1",
     "State": {"Code": "active"},
     "Type": "application",
-    "AvailabilityZones": [{"ZoneName": "us-east-1b", "SubnetId": "subnet-0bbbbbbbbbbbbbbbb"}, {"ZoneName": "us-east-1a", "SubnetId": "subnet-0aaaaaaaaaaaaaaaa"}],
+    "AvailabilityZones": [
+        {"ZoneName": "us-east-1b", "SubnetId": "subnet-0bbbbbbbbbbbbbbbb"},
+        {"ZoneName": "us-east-1a", "SubnetId": "subnet-0aaaaaaaaaaaaaaaa"},
+    ],
     "SecurityGroups": ["sg-02222222222222222", "sg-01111111111111111"],
     "IpAddressType": "ipv4",
 }
@@ -200,7 +203,10 @@ def test_attribute_changes_treat_a_missing_key_as_not_set():
 
 def test_load_balancer_changes_compare_security_groups_and_subnets_as_sets():
     current = elb.load_balancer_state(AWS_LB, MOTO_FRESH_ATTRIBUTES, {})
-    same = lb_params(security_groups=["sg-01111111111111111", "sg-02222222222222222"], subnets=["subnet-0bbbbbbbbbbbbbbbb", "subnet-0aaaaaaaaaaaaaaaa"])
+    same = lb_params(
+        security_groups=["sg-01111111111111111", "sg-02222222222222222"],
+        subnets=["subnet-0bbbbbbbbbbbbbbbb", "subnet-0aaaaaaaaaaaaaaaa"],
+    )
     assert elb.load_balancer_changes(current, MOTO_FRESH_ATTRIBUTES, same) == {}
     changed = lb_params(security_groups=["sg-03333333333333333"], idle_timeout=30, ip_address_type="dualstack")
     assert elb.load_balancer_changes(current, MOTO_FRESH_ATTRIBUTES, changed) == {
@@ -220,7 +226,7 @@ def test_create_request_and_prediction():
     assert request["SecurityGroups"] == ["sg-01111111111111111"]
     assert request["Tags"] == [{"Key": "https-rollout:stack", "Value": "s"}]
     predicted = elb.predict_load_balancer(None, params, {"https-rollout:stack": "s"}, True)
-    assert predicted["arn"] is None
+    assert predicted["arn"] == predicted["dns_name"] == "predicted:load-balancer:web"
     assert predicted["cross_zone"] is True
     assert predicted["subnets"] == ["subnet-0aaaaaaaaaaaaaaaa"]
     assert predicted["tags"] == {"https-rollout:stack": "s"}
@@ -566,7 +572,9 @@ def test_ssl_policy_exists():
 
 
 def test_a_predicted_security_group_passes_validation_for_check_mode():
-    params = lb_params(security_groups=["predicted:security-group:web-lb"], subnets=["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"])
+    params = lb_params(
+        security_groups=["predicted:security-group:web-lb"], subnets=["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]
+    )
     assert elb.validate_load_balancer(params, creating=True) is None
 
 
