@@ -94,10 +94,14 @@ def validate_request(domain_name, subject_alternative_names, allow_more_names):
             return problem
     count = len(requested_domains(domain_name, subject_alternative_names))
     if count > HARD_MAX_NAMES:
-        return f"the certificate would have {count} names; ACM takes at most {HARD_MAX_NAMES}"
+        return (
+            f"subject_alternative_names: the certificate would have {count} names (domain_name included); "
+            f"ACM takes at most {HARD_MAX_NAMES}: split the names over two certificates"
+        )
     if count > DEFAULT_MAX_NAMES and not allow_more_names:
         return (
-            f"the certificate would have {count} names, more than ACM's default quota of {DEFAULT_MAX_NAMES}: "
+            f"subject_alternative_names: the certificate would have {count} names, "
+            f"more than ACM's default quota of {DEFAULT_MAX_NAMES}: "
             "set allow_more_names=true once the account's quota was raised, or split the names over two certificates"
         )
     return None

@@ -22,6 +22,8 @@ from ansible_collections.webops.https_rollout.plugins.module_utils.common import
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import bool_or_none
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import error_code
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import int_or_none
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import is_predicted
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import predicted_ref
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import tag_changes
 
 #: RegisterTargets / DeregisterTargets take many targets in one call; very long
@@ -31,6 +33,8 @@ TARGET_BATCH = 200
 DESCRIBE_TAGS_BATCH = 20
 
 HTTP_PROTOCOLS = ("HTTP", "HTTPS")
+#: Target group protocols of a Network Load Balancer.
+NLB_PROTOCOLS = ("TCP", "TLS", "UDP", "TCP_UDP")
 GENEVE_PORT = 6081
 
 # snake_case option -> ELBv2 target group attribute key
@@ -95,7 +99,8 @@ def describe_target_groups(client, names=None, arns=None, load_balancer_arn=None
                 return groups
             kwargs["Marker"] = page["NextMarker"]
     except Exception as exc:  # pylint: disable=broad-except
-        if error_code(exc) == "TargetGroupNotFound":
+        # A load balancer that does not exist (any more) forwards to nothing.
+        if error_code(exc) in ("TargetGroupNotFound", "LoadBalancerNotFound"):
             return []
         raise
 
@@ -199,7 +204,9 @@ def _forwards_to(actions, tg_arn):
 def find_target_group_users(client, tg_arn, load_balancer_arns):
     """Listeners and rules that forward to the group, as readable strings.
 
-    Only the load balancers that AWS reports for the group are searched.
+    Only the load balancers that AWS reports for the group are searched. What uses a group is a listener or a
+    rule that forwards to it, nothing else: a load balancer that AWS still names but whose listeners no longer
+    forward to the group (an emulator may never forget it) does not hold the group.
     """
     users = []
     for lb_arn in load_balancer_arns:
@@ -217,8 +224,6 @@ def find_target_group_users(client, tg_arn, load_balancer_arns):
             for rule in rules:
                 if not rule.get("IsDefault") and _forwards_to(rule.get("Actions"), tg_arn):
                     users.append(f"{where} rule {rule['RuleArn']} (priority {rule.get('Priority')})")
-        if not listeners:
-            users.append(f"load balancer {lb_arn}")
     return users
 
 
@@ -304,11 +309,45 @@ def target_group_state(tg, attributes, tags, health_descriptions):
 # ---------------------------------------------------------------------------
 
 
-def default_health_check_protocol(protocol):
+def default_health_check_protocol(protocol, target_type=None):
     """What AWS uses when no health check protocol is given."""
     if protocol in HTTP_PROTOCOLS:
         return protocol
+    if target_type == "alb":
+        return "HTTP"  # an Application Load Balancer target is checked over HTTP(S), never TCP
     return "TCP" if protocol else None
+
+
+def health_check_defaults(protocol, target_type, hc_protocol):
+    """``(interval, timeout)`` in seconds that AWS gives a new group when they are not set; None when unknown.
+
+    From the CreateTargetGroup reference and the load balancer guides: an Application Load Balancer group
+    (HTTP/HTTPS) checks every 30 s with a 5 s timeout; a lambda group every 35 s with 30 s; a Gateway Load
+    Balancer group (GENEVE) every 10 s with 5 s; a Network Load Balancer group (TCP, TLS, UDP, TCP_UDP) every
+    30 s, with a timeout of 6 s for an HTTP health check and 10 s for a TCP or HTTPS one.
+    """
+    if target_type == "lambda":
+        return 35, 30
+    if protocol in HTTP_PROTOCOLS:
+        return 30, 5
+    if protocol == "GENEVE":
+        return 10, 5
+    if protocol in NLB_PROTOCOLS:
+        return 30, 6 if hc_protocol == "HTTP" else 10
+    return None, None
+
+
+def timeout_below_interval(protocol, target_type):
+    """Whether AWS wants the timeout strictly below the interval (True), or not above it (False); None: unknown.
+
+    Application Load Balancer groups (HTTP, HTTPS, lambda) refuse a timeout equal to the interval; Network and
+    Gateway Load Balancer groups take it (10 s and 10 s is the classic fast NLB health check).
+    """
+    if target_type == "lambda" or protocol in HTTP_PROTOCOLS:
+        return True
+    if protocol:
+        return False
+    return None
 
 
 def desired_attributes(params):
@@ -426,7 +465,8 @@ def target_changes(current_targets, desired_targets, purge):
 def predict_state(current, params, wanted_tags, purge_tags, to_register, to_deregister):
     """The state after the changes, without asking AWS (the check-mode result)."""
     state = dict(current) if current else {
-        "arn": None,
+        # AWS gives the ARN on creation: later check-mode tasks take this placeholder for it.
+        "arn": predicted_ref("target-group", params["name"]),
         "name": params["name"],
         "protocol": params.get("protocol"),
         "protocol_version": params.get("protocol_version"),
@@ -494,6 +534,56 @@ def _check_port(value, option):
     return None
 
 
+def _a(word):
+    """``word`` with its indefinite article, as read aloud: an HTTP, a TCP."""
+    return f"an {word}" if word.startswith("HTTP") else f"a {word}"
+
+
+def interval_timeout_error(hc, current_hc, creating, protocol, target_type, hc_protocol):
+    """Why AWS would refuse the health check's interval and timeout together, or None.
+
+    Only what the user set is compared, completed with what AWS would hold beside it:
+    - creating: the values left out are AWS's defaults for the group (:func:`health_check_defaults`), so a create
+      that AWS would refuse is refused here, before any call;
+    - updating (``current_hc`` given): the values left out are the group's current ones, and the pair is checked
+      only when the user's interval or timeout differs from AWS's, that is, when a change would be sent;
+    - first pass (neither): only a pair that the user set in full.
+    A rerun with the options of the create therefore meets the same rule as the create did.
+    """
+    wanted = {"interval": hc.get("interval"), "timeout": hc.get("timeout")}
+    values, origins = {}, {}
+    if creating:
+        defaults = dict(zip(("interval", "timeout"), health_check_defaults(protocol, target_type, hc_protocol)))
+        default = "AWS's default"
+        if protocol in NLB_PROTOCOLS and hc_protocol:
+            default += f" for {_a(hc_protocol)} health check"
+        for option in wanted:
+            values[option] = wanted[option] if wanted[option] is not None else defaults[option]
+            origins[option] = "" if wanted[option] is not None else f", {default}"
+    elif current_hc is not None:
+        if all(wanted[o] is None or wanted[o] == current_hc.get(o) for o in wanted):
+            return None  # nothing about them would change
+        for option in wanted:
+            values[option] = wanted[option] if wanted[option] is not None else current_hc.get(option)
+            origins[option] = "" if wanted[option] is not None else ", the group's current value"
+    else:
+        values, origins = dict(wanted), {"interval": "", "timeout": ""}
+    interval, timeout = values["interval"], values["timeout"]
+    if interval is None or timeout is None:
+        return None
+    strict = timeout_below_interval(protocol, target_type)
+    group = f" on {_a(protocol)} target group" if protocol else (" on a lambda target group" if target_type == "lambda" else "")
+    pair = (
+        f"health_check.interval ({interval}s{origins['interval']}) must be {{}} health_check.timeout "
+        f"({timeout}s{origins['timeout']}){group}: raise health_check.interval or lower health_check.timeout"
+    )
+    if strict and interval <= timeout:
+        return pair.format("longer than")
+    if strict is not True and interval < timeout:
+        return pair.format("at least as long as")
+    return None
+
+
 def validate_target_group(params, current=None, creating=False):
     """Return the first problem with the options, or None.
 
@@ -549,7 +639,7 @@ def validate_target_group(params, current=None, creating=False):
     if params.get("protocol_version") and protocol not in HTTP_PROTOCOLS:
         return f"protocol_version applies to HTTP and HTTPS target groups only, not protocol={protocol}"
 
-    hc_protocol = hc.get("protocol") or cur_hc.get("protocol") or default_health_check_protocol(protocol)
+    hc_protocol = hc.get("protocol") or cur_hc.get("protocol") or default_health_check_protocol(protocol, target_type)
     if hc.get("path") is not None:
         if hc_protocol and hc_protocol not in HTTP_PROTOCOLS and target_type != "lambda":
             return (
@@ -579,13 +669,9 @@ def validate_target_group(params, current=None, creating=False):
     if slow_start is not None and slow_start != 0 and not 30 <= slow_start <= 900:
         return f"slow_start={slow_start} is out of range: use 30 to 900 seconds, or 0 to turn slow start off"
 
-    interval = hc.get("interval") if hc.get("interval") is not None else cur_hc.get("interval")
-    timeout = hc.get("timeout") if hc.get("timeout") is not None else cur_hc.get("timeout")
-    if interval is not None and timeout is not None and interval <= timeout:
-        return (
-            f"health_check.interval ({interval}s) must be longer than health_check.timeout ({timeout}s): "
-            "raise the interval or lower the timeout"
-        )
+    problem = interval_timeout_error(hc, cur_hc if current else None, creating, protocol, target_type, hc_protocol)
+    if problem:
+        return problem
 
     sticky = params.get("stickiness") or {}
     if sticky.get("type") == "app_cookie" and sticky.get("enabled") and not sticky.get("cookie_name"):
@@ -596,7 +682,9 @@ def validate_target_group(params, current=None, creating=False):
         return f"stickiness.duration applies to cookie stickiness, not stickiness.type={sticky['type']}"
 
     for index, target in enumerate(params.get("targets") or []):
-        expected = target_id_error(target["id"], target_type) if target_type else None
+        # A check-mode placeholder (an ALB that an earlier check-mode task would create) has no shape to check:
+        # the module warns about it in check mode and refuses it in a real run.
+        expected = target_id_error(target["id"], target_type) if target_type and not is_predicted(target["id"]) else None
         if expected:
             return f"targets[{index}].id={target['id']!r} does not fit target_type={target_type}: use {expected}"
         problem = _check_port(target.get("port"), f"targets[{index}].port")

@@ -34,13 +34,18 @@ options:
       - V(present) requests (or imports) the certificate and keeps its tags; V(absent) deletes it.
       - With V(absent), every certificate of this O(name) (and O(stack)) is deleted, or only O(arn) when given.
         Deleting is refused, before anything is deleted, while a load balancer listener still serves one of them.
+        In check mode that is a warning, and the delete is predicted.
+      - V(absent) when nothing is left to delete (run twice, or after the listeners and load balancers are gone)
+        reports no change and makes read calls only.
     type: str
     choices: [present, absent]
     default: present
   arn:
     description:
       - With O(state=absent), delete only this certificate. It must carry the O(name) tag (and the O(stack) tag when
-        O(stack) is set).
+        O(stack) is set). A certificate that no longer exists is no change.
+      - In check mode, the placeholder ARN that an earlier check-mode task returned for a certificate it would
+        request (C(predicted:certificate:<name>)) is taken with a warning, and its delete predicted.
     type: str
   domain_name:
     description:
@@ -90,6 +95,9 @@ options:
     description:
       - Delete the certificates this one superseded (same O(name) and O(stack), other names), once the current
         certificate is issued. A superseded certificate that a listener still serves is kept, with a warning.
+      - In check mode, a listener that still serves a superseded certificate is a warning and its retirement is
+        predicted, since an earlier check-mode task may switch that listener to the new certificate. With
+        O(wait=true), check mode predicts that the current certificate is issued.
     type: bool
     default: false
   wait:
@@ -102,6 +110,7 @@ options:
     type: bool
     default: false
 extends_documentation_fragment:
+  - webops.https_rollout.predicted
   - webops.https_rollout.stack
   - webops.https_rollout.wait
   - amazon.aws.common.modules
@@ -112,7 +121,9 @@ attributes:
   check_mode:
     description: Whether the module can run with C(--check) and predict its result without changing AWS.
     support: full
-    details: A certificate that would be requested has no ARN and no validation records yet in check mode.
+    details:
+      - A certificate that would be requested or imported gets the placeholder ARN C(predicted:certificate:<name>),
+        which the other modules of the collection accept in check mode. It has no validation records yet.
   diff_mode:
     description: Whether the module shows, with C(--diff), the resource before and after the change.
     support: full
@@ -195,7 +206,7 @@ EXAMPLES = r"""
     private_key: "{{ legacy_key }}"
     certificate_chain: "{{ lookup('ansible.builtin.file', 'legacy-chain.crt') }}"
 
-- name: Delete the stack's certificate (refused while a listener serves it)
+- name: Delete the stack's certificate (refused while a listener serves it; a no-op once it is gone)
   webops.https_rollout.acm_certificate:
     name: shop
     stack: shop
@@ -204,7 +215,9 @@ EXAMPLES = r"""
 
 RETURN = r"""
 arn:
-  description: ARN of the certificate. None in check mode when it would be requested or imported.
+  description:
+    - ARN of the certificate.
+    - In check mode, when it would be requested or imported, the placeholder C(predicted:certificate:<name>).
   returned: when O(state=present)
   type: str
   sample: arn:aws:acm:eu-west-1:123456789012:certificate/0e3b3a7c-2b6f-4d7e-9d55-0b5f6f1b2c3d
@@ -323,8 +336,13 @@ from ansible_collections.webops.https_rollout.plugins.module_utils.common import
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import apply_tag_changes
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import aws_retry
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import build_result
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import dependency_problem
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import desired_tags
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import is_predicted
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import missing_reference
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import ownership_argument_spec
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import predicted_ref
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import predicted_refs_error
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import tag_changes
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import wait_for
 
@@ -422,15 +440,22 @@ def converge_tags(client, certificate, tags, params, check_mode):
 
 
 def retire(client, elbv2_client, superseded, check_mode, warn):
-    """Delete superseded certificates that nothing serves. Returns ``(retired, kept)`` ARNs."""
+    """Delete superseded certificates that nothing serves. Returns ``(retired, kept)`` ARNs.
+
+    A real run keeps a certificate that is still in use, with a warning. Check mode warns and predicts its
+    retirement, since an earlier check-mode task may switch its listeners to the new certificate.
+    """
     retired, kept = [], []
     for certificate, _tags in superseded:
         arn = certificate["CertificateArn"]
         users = acm.certificate_users(elbv2_client, certificate)
         if users:
-            warn(f"kept superseded certificate {arn}: still in use by {'; '.join(users)}")
-            kept.append(arn)
-            continue
+            problem = f"retire_superseded: superseded certificate {arn} is still in use by {'; '.join(users)}"
+            if not check_mode:
+                warn(f"{problem}; kept it. Point those listeners at the current certificate, then run again.")
+                kept.append(arn)
+                continue
+            dependency_problem(problem, check_mode, warn)
         if not check_mode:
             acm.delete_certificate(client, arn)
         retired.append(arn)
@@ -497,7 +522,8 @@ def predicted_state(params, parsed, tags, superseded):
         domains = acm.requested_domains(params["domain_name"], params["subject_alternative_names"])
         kind, status, not_after = "AMAZON_ISSUED", "PENDING_VALIDATION", None
     return {
-        "arn": None,
+        # AWS gives the ARN on request or import: later check-mode tasks take this placeholder for it.
+        "arn": predicted_ref("certificate", params["name"]),
         "name": params["name"],
         "type": kind,
         "status": status,
@@ -533,7 +559,12 @@ def ensure_present(client, elbv2_client, params, parsed, check_mode, warn):
 
     if params["retire_superseded"]:
         retired = []
-        issued = certificate is not None and certificate.get("Status") == "ISSUED"
+        if certificate is not None:
+            status = certificate.get("Status")
+        else:  # check mode: a certificate that would be imported is issued at once, a request is pending
+            status = "ISSUED" if parsed else "PENDING_VALIDATION"
+        # With wait=true, a real run waits for ISSUED first: check mode predicts that it gets there.
+        issued = status == "ISSUED" or (check_mode and params["wait"] and status not in acm.FAILED_STATUSES)
         if superseded and issued:
             retired, _kept = retire(client, elbv2_client(), superseded, check_mode, warn)
         elif superseded:
@@ -550,8 +581,17 @@ def ensure_present(client, elbv2_client, params, parsed, check_mode, warn):
     return changed, before, after, extra
 
 
-def ensure_absent(client, elbv2_client, params, check_mode):
-    """Delete this task's certificates (or only ``arn``), none while any is in use. Returns ``(changed, before, extra)``."""
+def ensure_absent(client, elbv2_client, params, check_mode, warn):
+    """Delete this task's certificates (or only ``arn``), none while any is in use. Returns ``(changed, before, extra)``.
+
+    Nothing to delete is no change, with read calls only. A certificate still in use refuses the delete in a real
+    run; in check mode it is a warning and the delete is predicted.
+    """
+    if params["arn"] and is_predicted(params["arn"]):
+        # Check mode only (a real run refused it before): an earlier check-mode task would request it, this one
+        # would delete it. Nothing of it is in AWS to read.
+        missing_reference("arn", f"certificate {params['arn']}", check_mode, warn)
+        return True, {}, {"deleted_arns": [params["arn"]]}
     if params["arn"]:
         certificate = acm.describe_certificate(client, params["arn"])
         if certificate is None:
@@ -559,7 +599,7 @@ def ensure_absent(client, elbv2_client, params, check_mode):
         tags = acm.get_tags(client, params["arn"])
         if not acm.owned_by(tags, params["name"], params["stack"]):
             raise RolloutError(
-                f"certificate {params['arn']} does not carry the tags Name={params['name']}"
+                f"arn: certificate {params['arn']} does not carry the tags Name={params['name']}"
                 + (f" and https-rollout:stack={params['stack']}" if params["stack"] else "")
                 + "; refusing to delete a certificate this task does not own"
             )
@@ -579,9 +619,11 @@ def ensure_absent(client, elbv2_client, params, check_mode):
         if users:
             problems.append(f"{certificate['CertificateArn']} is in use by {'; '.join(users)}")
     if problems:
-        raise RolloutError(
-            "refusing to delete certificates still in use: " + " | ".join(problems)
-            + ". Point those listeners at another certificate (or delete them) first; nothing was deleted."
+        dependency_problem(
+            "state=absent: refusing to delete certificates still in use: " + " | ".join(problems)
+            + ". Point those listeners at another certificate (or delete them) first; nothing was deleted.",
+            check_mode,
+            warn,
         )
     deleted = []
     for certificate, _tags in targets:
@@ -604,8 +646,9 @@ def validate(params):
     if params["arn"]:
         return "arn only applies to state=absent: with state=present the certificate is found by name and names", None
     if params["certificate"]:
-        if params["subject_alternative_names"] or params["key_algorithm"]:
-            return "subject_alternative_names and key_algorithm apply to requested certificates, not to an import", None
+        for option in ("subject_alternative_names", "key_algorithm"):
+            if params[option]:
+                return f"{option} applies to a requested certificate, not to an import (certificate is set): remove it", None
         try:
             return None, acm.parse_import(params["certificate"], params["private_key"], params["certificate_chain"])
         except acm.CertificateInputError as exc:
@@ -618,6 +661,8 @@ def validate(params):
 def run(module):
     params = module.params
     problem, parsed = validate(params)
+    if not problem and params["arn"]:
+        problem = predicted_refs_error("arn", params["arn"], module.check_mode)
     if problem:
         module.fail_json(msg=problem)
 
@@ -630,7 +675,7 @@ def run(module):
         return elb_clients[0]
 
     if params["state"] == "absent":
-        changed, before, extra = ensure_absent(client, elbv2_client, params, module.check_mode)
+        changed, before, extra = ensure_absent(client, elbv2_client, params, module.check_mode, module.warn)
         return build_result(changed, before, {}, module._diff, **extra)
     changed, before, after, extra = ensure_present(client, elbv2_client, params, parsed, module.check_mode, module.warn)
     return build_result(changed, before, after, module._diff, **extra)

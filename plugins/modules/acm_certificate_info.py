@@ -19,6 +19,9 @@ options:
   arn:
     description:
       - Only this certificate. A certificate that does not exist gives an empty list.
+      - In check mode, the placeholder ARN of a certificate that an earlier check-mode task would request
+        (C(predicted:certificate:<name>)) gives an empty list too, with a warning, and is never sent to AWS.
+        A real run refuses it.
     type: str
   domain_name:
     description:
@@ -39,6 +42,7 @@ options:
       - "Only certificates whose C(Name) tag is this, a shortcut for O(tags) C({Name: ...})."
     type: str
 extends_documentation_fragment:
+  - webops.https_rollout.predicted
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -96,6 +100,9 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.webops.https_rollout.plugins.module_utils import acm
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import aws_retry
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import is_predicted
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import missing_reference
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import predicted_refs_error
 
 
 def matches_domain(names, domain_name):
@@ -135,6 +142,14 @@ def run(module):
     wanted = dict(params["tags"] or {})
     if params["name"]:
         wanted["Name"] = params["name"]
+    if params["arn"]:
+        problem = predicted_refs_error("arn", params["arn"], module.check_mode)
+        if problem:
+            module.fail_json(msg=problem)
+        if is_predicted(params["arn"]):
+            # Check mode: the certificate is only predicted, so there is nothing to find, and nothing to ask AWS.
+            missing_reference("arn", f"certificate {params['arn']}", module.check_mode, module.warn)
+            return {"changed": False, "certificates": []}
     client = module.client("acm", retry_decorator=aws_retry())
     certificates = find_certificates(client, params["arn"], params["domain_name"], params["statuses"], wanted)
     return {"changed": False, "certificates": certificates}

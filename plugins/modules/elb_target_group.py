@@ -15,7 +15,11 @@ description:
   - Targets are reconciled by ID and port. New targets are registered first and, with O(wait_healthy=true),
     are healthy before the targets that are no longer wanted are deregistered, so traffic never drops to zero.
   - A second run with the same options makes read calls only and reports no change.
-  - Deleting refuses while a listener or a listener rule still forwards to the group, and names them.
+  - Deleting refuses while a listener or a listener rule still forwards to the group, and names them. In check mode
+    that is a warning, and the delete is predicted.
+  - The health check's O(health_check.interval) and O(health_check.timeout) are checked as AWS checks them, before
+    any change. Only what you set is compared, completed with AWS's defaults when the group is created and with
+    the group's current values when it is updated, so a rerun of a create is accepted as the create was.
 author:
   - webops maintainers (@webops)
 options:
@@ -85,10 +89,16 @@ options:
           - Path requested by an HTTP or HTTPS health check, starting with C(/). Not allowed with a TCP health check.
         type: str
       interval:
-        description: Seconds between two checks of a target, 5 to 300. It must be longer than O(health_check.timeout).
+        description:
+          - Seconds between two checks of a target, 5 to 300. AWS's default is 30 (10 for V(GENEVE), 35 for V(lambda)).
+          - It must be longer than O(health_check.timeout) for an Application Load Balancer group (V(HTTP),
+            V(HTTPS), V(lambda)), and at least as long for a Network or Gateway Load Balancer group.
         type: int
       timeout:
-        description: Seconds without an answer after which a check fails, 2 to 120.
+        description:
+          - Seconds without an answer after which a check fails, 2 to 120.
+          - AWS's default is 5 for V(HTTP), V(HTTPS) and V(GENEVE) groups and 30 for V(lambda). For a Network Load
+            Balancer group it is 6 with an HTTP health check and 10 with a TCP or HTTPS one.
         type: int
       healthy_threshold:
         description: Consecutive successful checks before an unhealthy target is healthy again, 2 to 10.
@@ -158,6 +168,8 @@ options:
       id:
         description:
           - The target, as O(target_type) requires. An instance ID, an IP address or an ARN.
+          - In check mode, the placeholder ARN of a load balancer that an earlier check-mode task would create is
+            taken with a warning.
         type: str
         required: true
       port:
@@ -183,6 +195,7 @@ options:
       - With O(wait_healthy=true), how many targets must be healthy. By default all of them.
     type: int
 extends_documentation_fragment:
+  - webops.https_rollout.predicted
   - webops.https_rollout.stack
   - webops.https_rollout.wait
   - amazon.aws.common.modules
@@ -193,7 +206,9 @@ attributes:
   check_mode:
     description: Whether the module can run with C(--check) and predict its result without changing AWS.
     support: full
-    details: Check mode makes read calls only and returns the predicted state of the group.
+    details:
+      - Check mode makes read calls only and returns the predicted state of the group.
+      - A group that would be created gets the placeholder ARN C(predicted:target-group:<name>).
   diff_mode:
     description: Whether the module shows, with C(--diff), the resource before and after the change.
     support: full
@@ -251,7 +266,7 @@ EXAMPLES = r"""
       type: lb_cookie
       duration: 3600
 
-- name: Delete the group (refused while a listener still forwards to it)
+- name: Delete the group (refused while a listener still forwards to it; a no-op once it is gone)
   webops.https_rollout.elb_target_group:
     name: shop-web
     stack: shop
@@ -260,7 +275,9 @@ EXAMPLES = r"""
 
 RETURN = r"""
 arn:
-  description: ARN of the target group. None in check mode when the group would be created.
+  description:
+    - ARN of the target group.
+    - In check mode, when the group would be created, the placeholder C(predicted:target-group:<name>).
   returned: when O(state=present)
   type: str
   sample: arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/shop-web/0123456789abcdef
@@ -402,9 +419,13 @@ from ansible_collections.webops.https_rollout.plugins.module_utils.common import
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import WaitTimeout
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import aws_retry
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import build_result
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import dependency_problem
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import desired_tags
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import is_predicted
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import missing_reference
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import ownership_argument_spec
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import ownership_error
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import predicted_refs_error
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import tag_changes
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import wait_for
 
@@ -503,27 +524,47 @@ def ensure_present(client, attributes, current, params, check_mode):
     return changed, state, waited
 
 
-def ensure_absent(client, current, check_mode):
-    """Delete the group unless a listener or rule still uses it. Returns ``(changed, state)``."""
+def ensure_absent(client, current, check_mode, warn):
+    """Delete the group unless a listener or rule still uses it. Returns ``(changed, state)``.
+
+    In check mode a user is a warning, since an earlier check-mode task may delete or repoint it.
+    """
     if current is None:
         return False, {}
     if current["load_balancer_arns"]:
         users = elbv2.find_target_group_users(client, current["arn"], current["load_balancer_arns"])
         if users:
-            raise RolloutError(
-                f"target group {current['name']!r} is still in use by: {'; '.join(users)}. "
-                "Remove or repoint those listeners and rules first, then delete the group."
+            dependency_problem(
+                f"state=absent: target group {current['name']!r} is still in use by: {'; '.join(users)}. "
+                "Remove or repoint those listeners and rules first, then delete the group.",
+                check_mode,
+                warn,
             )
     if not check_mode:
         elbv2.delete_target_group(client, current["arn"])
     return True, {}
 
 
+def references(params):
+    """``[(option, value)]`` of the options that name other resources (placeholders are looked for among them)."""
+    if params["state"] == "absent":
+        return []
+    refs = [("vpc_id", params["vpc_id"])] if params["vpc_id"] else []
+    refs += [(f"targets[{index}].id", target["id"]) for index, target in enumerate(params["targets"] or [])]
+    return refs
+
+
 def run(module):
     params = module.params
     problem = elbv2.validate_target_group(params)
+    for option, value in references(params):
+        problem = problem or predicted_refs_error(option, value, module.check_mode)
     if problem:
         module.fail_json(msg=problem)
+    # Placeholders are never sent to AWS; in check mode an earlier task may only have predicted them.
+    for option, value in references(params):
+        if is_predicted(value):
+            missing_reference(option, value, module.check_mode, module.warn)
 
     client = module.client("elbv2", retry_decorator=aws_retry())
     attributes, current = read_target_group(client, params["name"])
@@ -539,7 +580,7 @@ def run(module):
 
     waited = None
     if params["state"] == "absent":
-        changed, after = ensure_absent(client, current, module.check_mode)
+        changed, after = ensure_absent(client, current, module.check_mode, module.warn)
     else:
         changed, after, waited = ensure_present(client, attributes, current, params, module.check_mode)
     extra = {"waited": waited} if waited else {}

@@ -11,7 +11,9 @@ version_added: 0.1.0
 description:
   - Returns target groups in the same snake_case shape as M(webops.https_rollout.elb_target_group), so a group can
     be inspected, compared or fed back into that module.
-  - Names that do not exist are not an error; they are left out of the result.
+  - Names, ARNs and load balancers that do not exist are not an error; they are left out of the result.
+  - In check mode, the placeholder ARN of a target group or load balancer that an earlier check-mode task would
+    create (C(predicted:...)) is left out too, with a warning, and never sent to AWS. A real run refuses it.
 author:
   - webops maintainers (@webops)
 options:
@@ -22,12 +24,12 @@ options:
     elements: str
   arns:
     description:
-      - Target group ARNs to look up.
+      - Target group ARNs to look up. A group that does not exist is left out.
     type: list
     elements: str
   load_balancer_arn:
     description:
-      - Return the groups that this load balancer forwards to.
+      - Return the groups that this load balancer forwards to; none when it does not exist.
     type: str
   include_targets:
     description:
@@ -35,6 +37,7 @@ options:
     type: bool
     default: true
 extends_documentation_fragment:
+  - webops.https_rollout.predicted
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -94,7 +97,11 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.webops.https_rollout.plugins.module_utils import elbv2
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import RolloutError
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import aws_retry
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import is_predicted
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import missing_reference
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import predicted_refs_error
 
 
 def list_target_groups(client, names, arns, load_balancer_arn, include_targets):
@@ -105,8 +112,9 @@ def list_target_groups(client, names, arns, load_balancer_arn, include_targets):
     for name in names or []:
         groups.extend(elbv2.describe_target_groups(client, names=[name]))
     for arn in arns or []:
-        groups.extend(elbv2.describe_target_groups(client, arns=[arn]))
-    if load_balancer_arn:
+        if not is_predicted(arn):
+            groups.extend(elbv2.describe_target_groups(client, arns=[arn]))
+    if load_balancer_arn and not is_predicted(load_balancer_arn):
         groups.extend(elbv2.describe_target_groups(client, load_balancer_arn=load_balancer_arn))
     if not (names or arns or load_balancer_arn):
         groups = elbv2.describe_target_groups(client)
@@ -121,8 +129,22 @@ def list_target_groups(client, names, arns, load_balancer_arn, include_targets):
     return sorted(states, key=lambda s: s["name"])
 
 
+def check_placeholders(params, check_mode, warn):
+    """Refuse check-mode placeholders in a real run; in check mode warn that they are left out."""
+    refs = [("arns", arn) for arn in params["arns"] or []]
+    if params["load_balancer_arn"]:
+        refs.append(("load_balancer_arn", params["load_balancer_arn"]))
+    for option, value in refs:
+        problem = predicted_refs_error(option, value, check_mode)
+        if problem:
+            raise RolloutError(problem)
+        if is_predicted(value):
+            missing_reference(option, value, check_mode, warn)
+
+
 def run(module):
     params = module.params
+    check_placeholders(params, module.check_mode, module.warn)
     client = module.client("elbv2", retry_decorator=aws_retry())
     groups = list_target_groups(
         client, params["names"], params["arns"], params["load_balancer_arn"], params["include_targets"]
@@ -140,6 +162,8 @@ def main():
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     try:
         result = run(module)
+    except RolloutError as exc:
+        module.fail_json(msg=str(exc))
     except (BotoCoreError, ClientError) as exc:
         module.fail_json_aws(exc, msg="Failed to describe target groups")
     module.exit_json(**result)

@@ -53,6 +53,7 @@ def test_validate_request_counts_names_against_the_quota():
     assert acm.validate_request("example.com", ten, False) is None
     problem = acm.validate_request("example.com", ten + ["h9.example.com"], False)
     assert "11 names, more than ACM's default quota of 10" in problem and "allow_more_names=true" in problem
+    assert problem.startswith("subject_alternative_names: ")
     assert acm.validate_request("example.com", ten + ["h9.example.com"], True) is None
     many = [f"h{i}.example.com" for i in range(100)]
     assert "at most 100" in acm.validate_request("example.com", many, True)

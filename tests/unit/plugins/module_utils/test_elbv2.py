@@ -198,7 +198,8 @@ def test_predict_state_for_a_create_and_an_update():
     created = elbv2.predict_state(
         None, params(health_check=hc(path="/x")), {"a": "b"}, True, [{"id": "i-1", "port": 8080}], []
     )
-    assert created["arn"] is None and created["target_type"] == "instance"
+    # Check mode predicts the ARN AWS would give as a placeholder that later check-mode tasks accept.
+    assert created["arn"] == "predicted:target-group:web" and created["target_type"] == "instance"
     assert created["health_check"]["path"] == "/x"
     assert created["targets"] == [{"id": "i-1", "port": 8080, "health": "initial", "reason": None}]
 
@@ -312,7 +313,10 @@ def test_immutable_properties_are_refused_against_the_current_group():
 def test_current_health_check_completes_partial_options():
     # The existing interval is 15s; asking for a 20s timeout alone must be refused.
     problem = elbv2.validate_target_group(params(health_check=hc(timeout=20)), current_state())
-    assert "health_check.interval (15s) must be longer than health_check.timeout (20s)" in problem
+    assert (
+        "health_check.interval (15s, the group's current value) must be longer than health_check.timeout (20s) "
+        "on an HTTP target group" in problem
+    )
 
 
 def test_absent_skips_option_checks():
@@ -394,3 +398,158 @@ def test_find_target_group_users_skips_a_load_balancer_deleted_meanwhile():
             raise ClientError({"Error": {"Code": "LoadBalancerNotFound", "Message": "gone"}}, "DescribeListeners")
 
     assert elbv2.find_target_group_users(Gone({}, {}), "arn:tg/web", ["lb-gone"]) == []
+
+
+def test_find_target_group_users_ignores_a_load_balancer_without_listeners():
+    # AWS (or an emulator that never forgets) may still name a load balancer whose listeners are gone: what
+    # holds a group is a listener or a rule that forwards to it, so a teardown can delete the group.
+    assert elbv2.find_target_group_users(FakeElbv2({"lb1": []}, {}), "arn:tg/web", ["lb1"]) == []
+
+
+def test_describe_target_groups_of_a_load_balancer_that_is_gone_is_empty():
+    from botocore.exceptions import ClientError
+
+    class Gone:
+        def describe_target_groups(self, aws_retry, **kwargs):
+            raise ClientError({"Error": {"Code": "LoadBalancerNotFound", "Message": "gone"}}, "DescribeTargetGroups")
+
+    assert elbv2.describe_target_groups(Gone(), load_balancer_arn="arn:lb/gone") == []
+
+
+# --- health check interval and timeout (issue 12, case 4) ---------------------
+
+
+def aws_group(protocol, hc_protocol, interval, timeout, target_type="instance"):
+    """The state of a group as AWS holds it after a create."""
+    group = dict(
+        AWS_GROUP,
+        Protocol=protocol,
+        HealthCheckProtocol=hc_protocol,
+        HealthCheckIntervalSeconds=interval,
+        HealthCheckTimeoutSeconds=timeout,
+        TargetType=target_type,
+    )
+    if hc_protocol == "TCP":
+        group.pop("HealthCheckPath")
+        group.pop("Matcher")
+    return elbv2.target_group_state(group, AWS_ATTRIBUTES, {}, [])
+
+
+@pytest.mark.parametrize(
+    "protocol, target_type, hc_protocol, expect",
+    [
+        ("HTTP", "instance", "HTTP", (30, 5)),
+        ("HTTPS", "ip", "HTTPS", (30, 5)),
+        (None, "lambda", None, (35, 30)),
+        ("GENEVE", "instance", "TCP", (10, 5)),
+        ("TCP", "instance", "TCP", (30, 10)),
+        ("TLS", "ip", "TCP", (30, 10)),
+        ("UDP", "instance", "TCP", (30, 10)),
+        ("TCP", "instance", "HTTP", (30, 6)),
+        ("TCP", "instance", "HTTPS", (30, 10)),
+        ("TCP", "alb", "HTTP", (30, 6)),
+    ],
+)
+def test_health_check_defaults_are_aws_defaults(protocol, target_type, hc_protocol, expect):
+    assert elbv2.health_check_defaults(protocol, target_type, hc_protocol) == expect
+
+
+def test_alb_target_groups_are_checked_over_http():
+    assert elbv2.default_health_check_protocol("TCP", "alb") == "HTTP"
+    assert elbv2.default_health_check_protocol("TCP", "instance") == "TCP"
+    assert elbv2.default_health_check_protocol("HTTPS") == "HTTPS"
+
+
+def test_tcp_interval_equal_to_the_default_timeout_is_taken_on_create_and_on_the_rerun():
+    # Issue 12, case 4: created, then refused on every rerun. AWS takes a timeout equal to the interval on a
+    # Network Load Balancer group, and the rerun changes nothing: both runs must accept it.
+    options = params(protocol="TCP", health_check=hc(protocol="TCP", interval=10))
+    assert elbv2.validate_target_group(options) is None
+    assert elbv2.validate_target_group(options, creating=True) is None
+    created = aws_group("TCP", "TCP", 10, 10)
+    assert elbv2.validate_target_group(options, created) is None
+    assert elbv2.health_check_changes(created, options["health_check"]) == {}
+
+
+@pytest.mark.parametrize(
+    "overrides, expect",
+    [
+        # An ALB group refuses a timeout equal to the interval; AWS's default timeout is 5 s.
+        (
+            {"health_check": hc(interval=5)},
+            "health_check.interval (5s) must be longer than health_check.timeout (5s, AWS's default) on an HTTP "
+            "target group",
+        ),
+        (
+            {"protocol": "HTTPS", "health_check": hc(timeout=30)},
+            "health_check.interval (30s, AWS's default) must be longer than health_check.timeout (30s) on an "
+            "HTTPS target group",
+        ),
+        # An NLB group takes an equal timeout but not a longer one: 10 s for a TCP health check, 6 s for HTTP.
+        (
+            {"protocol": "TCP", "health_check": hc(interval=5)},
+            "health_check.interval (5s) must be at least as long as health_check.timeout (10s, AWS's default for "
+            "a TCP health check) on a TCP target group",
+        ),
+        (
+            {"protocol": "TCP", "health_check": hc(protocol="HTTP", path="/", interval=5)},
+            "health_check.timeout (6s, AWS's default for an HTTP health check)",
+        ),
+        (
+            {"protocol": "TLS", "health_check": hc(protocol="HTTPS", path="/", interval=8)},
+            "health_check.timeout (10s, AWS's default for an HTTPS health check)",
+        ),
+        (
+            {"target_type": "lambda", "protocol": None, "port": None, "vpc_id": None, "health_check": hc(interval=30)},
+            "health_check.interval (30s) must be longer than health_check.timeout (30s, AWS's default) on a lambda "
+            "target group",
+        ),
+        ({"protocol": "HTTP", "health_check": hc(interval=10, timeout=10)}, "must be longer than"),
+        ({"protocol": "TCP", "health_check": hc(interval=10, timeout=20)}, "must be at least as long as"),
+    ],
+)
+def test_a_create_is_refused_as_aws_would_refuse_it(overrides, expect):
+    problem = elbv2.validate_target_group(params(**overrides), creating=True)
+    assert problem is not None and expect in problem
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"protocol": "TCP", "health_check": hc(interval=10, timeout=10)},
+        {"protocol": "TCP", "health_check": hc(protocol="HTTP", path="/", interval=6)},
+        {"protocol": "GENEVE", "port": 6081, "health_check": hc(interval=5)},
+        {"protocol": "HTTP", "health_check": hc(interval=6)},
+        {"protocol": "HTTP", "health_check": hc(timeout=29)},
+    ],
+)
+def test_a_create_aws_takes_is_taken(overrides):
+    assert elbv2.validate_target_group(params(**overrides), creating=True) is None
+
+
+def test_the_first_pass_leaves_an_unknown_protocol_to_the_second():
+    # Before the group is read, its protocol is unknown: an equal pair may be an NLB's, refuse only a longer timeout.
+    bare = params(protocol=None, port=None, vpc_id=None, health_check=hc(interval=10, timeout=10))
+    assert elbv2.validate_target_group(bare) is None
+    assert "must be longer than" in elbv2.validate_target_group(bare, current_state())
+    assert "at least as long as" in elbv2.validate_target_group(dict(bare, health_check=hc(interval=5, timeout=6)))
+
+
+def test_an_update_compares_only_what_would_change():
+    current = current_state()  # HTTP, interval 15 s, timeout 5 s
+    assert elbv2.validate_target_group(params(health_check=hc(interval=15)), current) is None
+    assert elbv2.validate_target_group(params(health_check=hc(interval=15, timeout=5)), current) is None
+    # What AWS holds is never refused by itself, even where AWS would refuse it as a new value.
+    odd = aws_group("HTTP", "HTTP", 10, 10)
+    assert elbv2.validate_target_group(params(health_check=hc(interval=10)), odd) is None
+    # A change is checked against the value AWS keeps beside it.
+    problem = elbv2.validate_target_group(params(health_check=hc(interval=5)), current)
+    assert "health_check.interval (5s) must be longer than health_check.timeout (5s, the group's current value)" in problem
+
+
+def test_a_predicted_load_balancer_is_not_refused_for_its_shape():
+    # In check mode an earlier task may only have predicted the ALB behind an NLB's alb-type group.
+    options = params(protocol="TCP", target_type="alb", targets=[{"id": "predicted:load-balancer:web", "port": None}])
+    assert elbv2.validate_target_group(options, creating=True) is None
+    bad = dict(options, targets=[{"id": "arn:aws:s3:::bucket", "port": None}])
+    assert "does not fit target_type=alb" in elbv2.validate_target_group(bad, creating=True)

@@ -1,6 +1,8 @@
-"""Unit tests for acm_certificate's choice of "its" certificate and its input checks."""
+"""Unit tests for acm_certificate's choice of "its" certificate, its input checks and its check-mode predictions."""
 
 import pytest
+
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import RolloutError
 
 from ansible_collections.webops.https_rollout.plugins.modules import acm_certificate as module
 
@@ -89,7 +91,7 @@ def params(**overrides):
         ({"domain_name": "*.*.example.com"}, "more than one wildcard"),
         (
             {"domain_name": None, "certificate": "x", "private_key": "y", "subject_alternative_names": ["a.example.com"]},
-            "apply to requested certificates, not to an import",
+            "subject_alternative_names applies to a requested certificate, not to an import",
         ),
         ({"domain_name": None, "certificate": "x", "private_key": "y"}, "certificate is not a PEM certificate"),
         ({"state": "absent", "domain_name": "bad_name.example.com"}, "invalid label"),
@@ -111,3 +113,107 @@ def test_wanted_tags_always_carry_the_name_and_purge_only_with_tags():
         {"Name": "web", "https-rollout:stack": "shop", "team": "a"},
         True,
     )
+
+
+def test_an_import_names_the_option_that_does_not_apply():
+    problem, _parsed = module.validate(params(domain_name=None, certificate="x", private_key="y", key_algorithm="RSA_2048"))
+    assert problem.startswith("key_algorithm applies to a requested certificate, not to an import")
+
+
+# --- check mode: predictions and blocked changes (issue 12) -------------------
+
+OLD = "arn:aws:acm:us-east-1:123456789012:certificate/old"
+LISTENER = "listener arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/1/2 (HTTPS:443)"
+
+
+class Recorder:
+    """Stands in for the clients and records what the module would do."""
+
+    def __init__(self):
+        self.deleted, self.warnings = [], []
+
+    def warn(self, message):
+        self.warnings.append(message)
+
+
+@pytest.fixture
+def aws(monkeypatch):
+    """ACM with the superseded certificate OLD, which a listener serves; deletes are recorded, never made."""
+    rec = Recorder()
+    users = {OLD: [LISTENER]}
+    monkeypatch.setattr(module.acm, "certificate_users", lambda _elb, certificate: users.get(certificate["CertificateArn"], []))
+    monkeypatch.setattr(module.acm, "delete_certificate", lambda _client, arn: rec.deleted.append(arn))
+    monkeypatch.setattr(module, "read_owned", lambda _client, _params, _near: [cert(OLD, ["example.com"])])
+    rec.users = users
+    return rec
+
+
+def test_the_predicted_certificate_has_a_placeholder_arn():
+    state = module.predicted_state(params(), None, {"Name": "web"}, [])
+    assert state["arn"] == "predicted:certificate:web"
+    assert state["status"] == "PENDING_VALIDATION"
+
+
+def test_retire_keeps_a_served_certificate_in_a_real_run(aws):
+    retired, kept = module.retire(None, None, [cert(OLD, ["example.com"])], False, aws.warn)
+    assert (retired, kept, aws.deleted) == ([], [OLD], [])
+    assert aws.warnings[0].startswith(f"retire_superseded: superseded certificate {OLD} is still in use by {LISTENER}")
+
+
+def test_retire_in_check_mode_warns_and_predicts_the_retirement(aws):
+    # An earlier check-mode task (elb_listener) may switch the listener to the new certificate.
+    retired, kept = module.retire(None, None, [cert(OLD, ["example.com"])], True, aws.warn)
+    assert (retired, kept, aws.deleted) == ([OLD], [], [])
+    assert "still in use by" in aws.warnings[0] and "check mode goes on" in aws.warnings[0]
+
+
+def test_retire_in_check_mode_with_wait_predicts_the_new_certificate_issued(aws, monkeypatch):
+    # The new certificate is only predicted (would be requested); with wait=true the real run waits for ISSUED
+    # and then retires the old one, so check mode predicts that too.
+    monkeypatch.setattr(module, "read_owned", lambda _client, _params, _near: [cert(OLD, ["example.com"])])
+    aws.users.clear()
+    wanted = params(subject_alternative_names=["www.example.com"], retire_superseded=True, wait=True)
+    changed, _before, after, extra = module.ensure_present(None, lambda: None, wanted, None, True, aws.warn)
+    assert changed and extra["retired_arns"] == [OLD] and after["superseded_arns"] == []
+    assert after["arn"] == "predicted:certificate:web" and aws.deleted == []
+    # Without wait the real run would keep it until the certificate is issued: so does check mode.
+    changed, _before, after, extra = module.ensure_present(None, lambda: None, dict(wanted, wait=False), None, True, aws.warn)
+    assert extra["retired_arns"] == [] and after["superseded_arns"] == [OLD]
+
+
+def test_absent_in_use_fails_a_real_run_and_deletes_nothing(aws):
+    with pytest.raises(RolloutError) as error:
+        module.ensure_absent(None, lambda: None, params(state="absent", domain_name=None), False, aws.warn)
+    assert str(error.value).startswith("state=absent: refusing to delete certificates still in use")
+    assert LISTENER in str(error.value) and aws.deleted == []
+
+
+def test_absent_in_use_in_check_mode_warns_and_predicts_the_delete(aws):
+    # Issue 12, case 5: after elb_listener state=absent in check mode, the listener is only "would be deleted".
+    changed, before, extra = module.ensure_absent(None, lambda: None, params(state="absent", domain_name=None), True, aws.warn)
+    assert changed and extra == {"deleted_arns": [OLD]} and before["arn"] == OLD
+    assert aws.deleted == [] and "still in use" in aws.warnings[0]
+
+
+def test_absent_with_nothing_left_is_no_change(aws, monkeypatch):
+    monkeypatch.setattr(module, "read_owned", lambda _client, _params, _near: [])
+
+    def no_elb():
+        raise AssertionError("nothing to delete: the load balancers are not read")
+
+    assert module.ensure_absent(None, no_elb, params(state="absent", domain_name=None), False, aws.warn) == (
+        False,
+        {},
+        {"deleted_arns": []},
+    )
+
+
+def test_absent_of_a_predicted_arn_in_check_mode_reads_nothing(aws):
+    class NoCalls:
+        def __getattr__(self, name):
+            raise AssertionError(f"a placeholder is never sent to AWS ({name})")
+
+    wanted = params(state="absent", domain_name=None, arn="predicted:certificate:web")
+    changed, _before, extra = module.ensure_absent(NoCalls(), NoCalls, wanted, True, aws.warn)
+    assert changed and extra == {"deleted_arns": ["predicted:certificate:web"]}
+    assert aws.warnings[0].startswith("arn: certificate predicted:certificate:web does not exist yet")
