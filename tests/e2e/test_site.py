@@ -75,8 +75,12 @@ def recording_lines(box: Sandbox) -> list[str]:
     return [line for line in box.recording.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def run_playbook(box: Sandbox, playbook: str | Path, *extra: str) -> tuple[dict, object]:
-    """Run a playbook (of playbooks/, or a path) against the sandbox; return its recap per host and its AWS calls."""
+def run_playbook(box: Sandbox, playbook: str | Path, *extra: str, expect_rc: int = 0,
+                 output: dict | None = None) -> tuple[dict, object]:
+    """Run a playbook (of playbooks/, or a path) against the sandbox; return its recap per host and its AWS calls.
+
+    The run must end with ``expect_rc``. ``output``, when given, receives the run's ``stdout``.
+    """
     start = len(recording_lines(box))
     env = dict(os.environ)
     env.update(
@@ -94,7 +98,11 @@ def run_playbook(box: Sandbox, playbook: str | Path, *extra: str) -> tuple[dict,
                           check=False)
     calls = count_calls(parse_lines(recording_lines(box)[start:]))
     print(f"{Path(playbook).name} {' '.join(extra)}: {calls.read} read, {calls.mutating} mutating AWS calls")
-    assert proc.returncode == 0, f"{playbook} failed (rc {proc.returncode}):\n{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}"
+    if output is not None:
+        output["stdout"] = proc.stdout
+    assert proc.returncode == expect_rc, (
+        f"{playbook} ended with rc {proc.returncode}, not {expect_rc}:\n{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}"
+    )
     recap = {m.group(1): {"ok": int(m.group(2)), "changed": int(m.group(3)), "unreachable": int(m.group(4)),
                           "failed": int(m.group(5))} for m in RECAP.finditer(proc.stdout)}
     assert recap, f"no PLAY RECAP in the output of {playbook}:\n{proc.stdout[-3000:]}"
@@ -138,6 +146,42 @@ def zone_records(box: Sandbox) -> list[dict]:
 def seeded_instance_ids(box: Sandbox) -> set[str]:
     """The instance IDs the seed mapped to the containers (from the written inventory)."""
     return set(re.findall(r"instance_id: (i-[0-9a-f]+)", box.inventory.read_text(encoding="utf-8")))
+
+
+def check_mode_run(box: Sandbox, *extra: str) -> tuple[dict, object, str]:
+    """site.yml in check mode with diff: recap, AWS calls and output."""
+    output: dict = {}
+    recap, calls = run_playbook(box, "site.yml", "--check", "--diff", *extra, output=output)
+    return recap, calls, output["stdout"]
+
+
+def test_check_mode_on_an_empty_account(sandbox):
+    """site.yml --check on an account without the stack: exit 0, every resource predicted, not one mutating call."""
+    recap, calls, out = check_mode_run(sandbox)
+    assert all(host["failed"] == 0 and host["unreachable"] == 0 for host in recap.values()), recap
+    assert calls.mutating == 0, f"mutating calls in check mode: {calls.mutating_actions()}"
+    assert recap["localhost"]["changed"] > 0
+    for placeholder in ("predicted:security-group:demo-lb", "predicted:certificate:demo-edge", "predicted:target-group:demo-web",
+                        "predicted:load-balancer:demo-edge", "predicted:listener:demo-edge:443", "predicted:rule:demo-edge:443:demo-www-to-app"):
+        assert placeholder in out, f"check mode did not predict {placeholder}"
+    # --diff shows what the resources would become: the HTTPS listener with its TLS policy, the alias records.
+    assert "ELBSecurityPolicy-TLS13-1-2-2021-06" in out
+    assert '"name": "app.example.test"' in out and '"type": "A"' in out
+    assert owned_certificates(sandbox.client("acm")) == []
+    assert sandbox.client("elbv2").describe_load_balancers()["LoadBalancers"] == []
+
+
+def test_check_mode_of_a_network_load_balancer_on_an_empty_account(sandbox):
+    """The same for a network load balancer (TLS listener, TCP target groups, nginx's own redirect port)."""
+    extra = json.dumps({"https_edge_lb_type": "network", "https_edge_rules": [], "https_edge_redirect_port": 8081,
+                        "https_edge_stack": "nlbcheck", "inbound_rules_stack": "nlbcheck"})
+    recap, calls, out = check_mode_run(sandbox, "-e", extra)
+    assert calls.mutating == 0, f"mutating calls in check mode: {calls.mutating_actions()}"
+    assert recap["localhost"]["changed"] > 0
+    for placeholder in ("predicted:load-balancer:nlbcheck-edge", "predicted:listener:nlbcheck-edge:443",
+                        "predicted:listener:nlbcheck-edge:80", "predicted:target-group:nlbcheck-redirect"):
+        assert placeholder in out, f"check mode did not predict {placeholder}"
+    assert '"protocol": "TLS"' in out
 
 
 def test_site_rolls_out(sandbox):
@@ -448,6 +492,18 @@ def create_foreign_resources(box: Sandbox) -> dict:
     return {"target_group": group, "security_group": security_group, "certificate": certificate}
 
 
+def test_teardown_check_mode_deletes_nothing(sandbox):
+    """teardown.yml --check on the live stack: exit 0, every deletion reported, not one mutating call."""
+    names = json.dumps({"https_edge_alternative_names": SHARED["alternative_names"]})
+    recap, calls = run_playbook(sandbox, "teardown.yml", "--check", "-e", names)
+    assert calls.mutating == 0, f"mutating calls in check mode: {calls.mutating_actions()}"
+    # Aliases, two rules, two listeners, the load balancer, the target group, validation records, the certificate,
+    # the instance group off the instances and both security groups: each its own changed task or loop item.
+    assert recap["localhost"]["changed"] >= 8, recap
+    assert len(owned_certificates(sandbox.client("acm"))) == 1
+    edge(sandbox)  # still one load balancer with its listeners
+
+
 def test_teardown_removes_only_the_stack(sandbox):
     """teardown.yml: nothing with the stack's tag is left; the foreign look-alikes are untouched."""
     foreign = create_foreign_resources(sandbox)
@@ -468,3 +524,33 @@ def test_teardown_removes_only_the_stack(sandbox):
     assert ec2.describe_security_groups(GroupIds=[foreign["security_group"]])["SecurityGroups"]
     assert acm.describe_certificate(CertificateArn=foreign["certificate"])["Certificate"]["CertificateArn"]
     assert [r for r in records if r["Name"] == "app-foreign.example.test."]
+
+
+def test_teardown_again_changes_nothing(sandbox):
+    """A second teardown.yml: changed=0 and not one mutating call."""
+    names = json.dumps({"https_edge_alternative_names": SHARED["alternative_names"]})
+    recap, calls = run_playbook(sandbox, "teardown.yml", "-e", names)
+    assert recap["localhost"]["changed"] == 0, recap
+    assert calls.mutating == 0, f"mutating calls on the second teardown: {calls.mutating_actions()}"
+
+
+def test_teardown_goes_on_past_a_load_balancer_it_does_not_own(sandbox):
+    """A same-named load balancer that the stack does not own is left; what the stack owns goes; the run fails
+    at the end, naming what it left and why."""
+    stack = "t10"
+    elbv2 = sandbox.client("elbv2")
+    inventory = sandbox.inventory.read_text(encoding="utf-8")
+    vpc_id = re.search(r"sandbox_vpc_id: (\S+)", inventory).group(1)
+    subnets = [s["SubnetId"] for s in sandbox.client("ec2").describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]]
+    foreign = elbv2.create_load_balancer(Name=f"{stack}-edge", Subnets=subnets[:2], Type="application")["LoadBalancers"][0]
+    owned = elbv2.create_target_group(Name=f"{stack}-web", Protocol="HTTP", Port=8080, VpcId=vpc_id,
+                                      Tags=[{"Key": OWNER_KEY, "Value": stack}])["TargetGroups"][0]["TargetGroupArn"]
+    output: dict = {}
+    extra = json.dumps({"https_edge_stack": stack, "inbound_rules_stack": stack})
+    run_playbook(sandbox, "teardown.yml", "-e", extra, expect_rc=2, output=output)
+    assert f"load balancer {stack}-edge: it does not carry the tag https-rollout:stack={stack}" in output["stdout"]
+    assert [lb["LoadBalancerArn"] for lb in elbv2.describe_load_balancers(Names=[f"{stack}-edge"])["LoadBalancers"]] == [
+        foreign["LoadBalancerArn"]]
+    remaining = [g["TargetGroupArn"] for g in elbv2.describe_target_groups()["TargetGroups"]]
+    assert owned not in remaining, "the teardown stopped at the foreign load balancer instead of removing the target group"
+    elbv2.delete_load_balancer(LoadBalancerArn=foreign["LoadBalancerArn"])
