@@ -411,7 +411,9 @@ def print_summary(sandbox: Sandbox, stack: str) -> bool:
     out.append(f"URL:            https://{certificates[0]['DomainName']}/" if certificates else "URL:            (no certificate)")
     for cert in certificates:
         out.append(f"certificate:    {cert['CertificateArn']}")
-        out.append(f"                {cert['Status']}, names: {', '.join(cert['SubjectAlternativeNames'])}")
+        # The same facts as the rollout summary that ends site.yml (roles/https_edge/tasks/summary.yml): status, expiry.
+        expires = cert["NotAfter"].isoformat() if cert.get("NotAfter") else "(not issued yet)"
+        out.append(f"                {cert['Status']}, expires {expires}, names: {', '.join(cert['SubjectAlternativeNames'])}")
 
     balancers = [lb for lb in elbv2.describe_load_balancers()["LoadBalancers"]
                  if _tags(elbv2, lb["LoadBalancerArn"]).get(owner["Key"]) == stack]

@@ -109,6 +109,36 @@ def run_playbook(box: Sandbox, playbook: str | Path, *extra: str, expect_rc: int
     return recap, calls
 
 
+SUMMARY_TASK = re.compile(r"^TASK \[webops\.https_rollout\.https_edge : Print the rollout summary\].*\n"
+                          r"ok: \[localhost\] => (\{\n.*?\n\})$", re.M | re.S)
+
+
+def rollout_summary(stdout: str) -> list[str]:
+    """The lines of the rollout summary that ends site.yml's output (the https_edge role's last task); fails without."""
+    found = SUMMARY_TASK.findall(stdout)
+    assert len(found) == 1, f"expected one rollout summary in the output, found {len(found)}:\n{stdout[-3000:]}"
+    lines = json.loads(found[0])["msg"]
+    assert lines[0].startswith("== HTTPS rollout of stack "), lines
+    return lines
+
+
+def check_rollout_summary(lines: list[str], certificate: dict, balancer: dict, instance_ids: set[str]) -> None:
+    """The summary names the URL, the certificate with status and expiry, the DNS name, listeners, targets, records."""
+    text = "\n".join(lines)
+    assert f"URL:           https://{NAMES[0]}/" in text, text
+    assert f"certificate:   {certificate['CertificateArn']}" in text, text
+    assert f"ISSUED, expires {certificate['NotAfter'].isoformat()}" in text, text
+    assert f"DNS name {balancer['DNSName']}" in text, text
+    assert "HTTP:80 -> redirect 301 to HTTPS, port 443" in text, text
+    assert "HTTPS:443, ELBSecurityPolicy-TLS13-1-2-2021-06 -> forward to demo-web" in text, text
+    for instance_id in instance_ids:
+        assert f"  {instance_id}:8080 healthy" in text, text
+    for name in NAMES:
+        assert f"  {name} A alias {balancer['DNSName']}" in text, text
+    assert "verification:  PASSED" in text, text
+    assert "CHECK MODE" not in text, text
+
+
 def elb_tags(elbv2, arn: str) -> dict:
     """Tags of an ELBv2 resource."""
     return {t["Key"]: t["Value"] for t in elbv2.describe_tags(ResourceArns=[arn])["TagDescriptions"][0]["Tags"]}
@@ -167,6 +197,9 @@ def test_check_mode_on_an_empty_account(sandbox):
     # --diff shows what the resources would become: the HTTPS listener with its TLS policy, the alias records.
     assert "ELBSecurityPolicy-TLS13-1-2-2021-06" in out
     assert '"name": "app.example.test"' in out and '"type": "A"' in out
+    summary = "\n".join(rollout_summary(out))
+    assert "CHECK MODE: a PREDICTION, nothing was changed" in summary, summary
+    assert "predicted:certificate:demo-edge" in summary and "verification:  not run" in summary, summary
     assert owned_certificates(sandbox.client("acm")) == []
     assert sandbox.client("elbv2").describe_load_balancers()["LoadBalancers"] == []
 
@@ -186,7 +219,8 @@ def test_check_mode_of_a_network_load_balancer_on_an_empty_account(sandbox):
 
 def test_site_rolls_out(sandbox):
     """site.yml: certificate ISSUED, redirect and HTTPS listeners, rules, healthy targets, alias records."""
-    recap, calls = run_playbook(sandbox, "site.yml")
+    output: dict = {}
+    recap, calls = run_playbook(sandbox, "site.yml", output=output)
     assert set(recap) == {"localhost", "web1", "web2"}
     assert all(host["failed"] == 0 and host["unreachable"] == 0 for host in recap.values()), recap
     assert calls.mutating > 0
@@ -217,6 +251,8 @@ def test_site_rolls_out(sandbox):
     aliases = {r["Name"] for r in records if r["Type"] == "A" and "AliasTarget" in r}
     assert aliases == {f"{name}." for name in NAMES}
     assert any(r["Type"] == "CNAME" and "acm-validations" in r["ResourceRecords"][0]["Value"] for r in records)
+    # The rollout summary that ends site.yml, for every user.
+    check_rollout_summary(rollout_summary(output["stdout"]), certificate, state["lb"], seeded_instance_ids(sandbox))
 
 
 def test_rerun_changes_nothing(sandbox):
