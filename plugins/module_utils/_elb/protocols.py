@@ -2,12 +2,9 @@
 # Copyright: (c) 2026, webops.https_rollout contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The protocols and load balancer types of Elastic Load Balancing v2, which every other part checks against.
-"""
+"""The protocols and load balancer types of Elastic Load Balancing v2, which every other part checks against."""
 
 from __future__ import annotations
-
-
 
 LB_TYPES = ("application", "network", "gateway")
 HTTP_PROTOCOLS = ("HTTP", "HTTPS")

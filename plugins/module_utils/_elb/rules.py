@@ -2,8 +2,7 @@
 # Copyright: (c) 2026, webops.https_rollout contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Listener rules: conditions (canonical form, AWS's two shapes, requests, AWS's quotas), state and validation.
-"""
+"""Listener rules: conditions (canonical form, AWS's two shapes, requests, AWS's quotas), state and validation."""
 
 from __future__ import annotations
 

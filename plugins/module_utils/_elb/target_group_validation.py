@@ -2,8 +2,7 @@
 # Copyright: (c) 2026, webops.https_rollout contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Target groups: the options checked before any change, with AWS's health check defaults and rules.
-"""
+"""Target groups: the options checked before any change, with AWS's health check defaults and rules."""
 
 from __future__ import annotations
 

@@ -47,7 +47,7 @@ def test_weighted_forward_is_order_independent_and_round_trips():
 
 def test_weight_defaults_to_one_and_disabled_stickiness_has_no_duration():
     wanted = actions.desired_action(forward(target_groups=[{"name": "a", "weight": None}],
-                                        stickiness={"enabled": False, "duration": 60}), {"a": TG_A})
+                                            stickiness={"enabled": False, "duration": 60}), {"a": TG_A})
     assert wanted["target_groups"] == [{"arn": TG_A, "weight": 1}]
     assert wanted["stickiness"] == {"enabled": False, "duration": None}
 

@@ -49,7 +49,7 @@ def test_conditions_request_leaves_out_a_missing_query_key():
 
 def test_condition_counts():
     wanted = rules.desired_conditions(conditions(host_header=["*.example.test"], path_pattern=["/a?", "/b"],
-                                               source_ip=["10.0.0.0/8"]))
+                                                 source_ip=["10.0.0.0/8"]))
     assert rules.condition_counts(wanted) == (4, 2)
 
 
