@@ -160,6 +160,7 @@ options:
     type: str
     choices: [HTTP1Only, HTTP2Only, HTTP2Optional, HTTP2Preferred, None]
 extends_documentation_fragment:
+  - webops.https_rollout._attributes
   - webops.https_rollout.stack
   - webops.https_rollout.predicted
   - amazon.aws.common.modules
@@ -168,17 +169,9 @@ extends_documentation_fragment:
   - amazon.aws.boto3
 attributes:
   check_mode:
-    description: Whether the module can run with C(--check) and predict its result without changing AWS.
-    support: full
     details: Check mode makes read calls only and returns the predicted state of the listener.
   diff_mode:
-    description: Whether the module shows, with C(--diff), the resource before and after the change.
-    support: full
     details: The diff shows the listener before and after, its action, certificates, policies and tags included.
-  platform:
-    description: What the module manages.
-    platforms: aws
-    support: full
 notes:
   - The module runs on the controller and talks to AWS through boto3. Throttling is retried with jittered backoff.
   - Listeners are fast to change, so the module does not wait.
@@ -327,8 +320,9 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.webops.https_rollout.plugins.module_utils import elb
-from ansible_collections.webops.https_rollout.plugins.module_utils import elbv2
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import RolloutError
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import WaitFailed
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import WaitTimeout
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import aws_retry
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import build_result
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import desired_tags
@@ -348,7 +342,7 @@ def read_listener(client, listener):
     sni = None
     if listener.get("Protocol") in elb.TLS_PROTOCOLS:
         sni = elb.describe_listener_certificates(client, arn)
-    tags = elbv2.get_tags(client, [arn]).get(arn, {})
+    tags = elb.get_tags(client, [arn]).get(arn, {})
     return elb.listener_state(listener, sni, tags)
 
 
@@ -386,17 +380,8 @@ def ensure_present(client, acm_client, lb, current, params, check_mode, warn):
     ``warn`` reports a warning.
     """
     action = params["default_action"]
-    resolved = elb.resolve_target_groups(client, elb.action_refs(action))
-    missing = elb.missing_target_groups(resolved)
-    if missing:
-        problem = (
-            f"default_action names target group(s) that do not exist: {', '.join(missing)}. "
-            "Create them first (webops.https_rollout.elb_target_group) or give their ARNs."
-        )
-        if not check_mode:
-            raise RolloutError(problem)
-        # In check mode an earlier task may only have predicted them.
-        warn(f"{problem} Check mode goes on as if they existed.")
+    # In check mode an earlier task may only have predicted them.
+    resolved = elb.existing_target_groups(client, "default_action", action, check_mode, warn)
     wanted_action = elb.desired_action(elb.REDIRECT_TO_HTTPS if params["redirect_to_https"] else action, resolved)
     wanted = elb.desired_listener(params, wanted_action, current)
     tls = wanted["protocol"] in elb.TLS_PROTOCOLS
@@ -452,7 +437,7 @@ def ensure_present(client, acm_client, lb, current, params, check_mode, warn):
                 wanted_extra = (set(current_extra) | set(to_add)) - set(to_remove) - {wanted["certificate_arn"]}
                 to_add = sorted(wanted_extra - present)
                 to_remove = sorted(set(to_remove) & present)
-        elbv2.update_tags(client, arn, to_set, to_remove_tags)
+        elb.update_tags(client, arn, to_set, to_remove_tags)
     if to_add:
         client.add_listener_certificates(
             aws_retry=True, ListenerArn=arn, Certificates=[{"CertificateArn": c} for c in to_add]
@@ -462,6 +447,15 @@ def ensure_present(client, acm_client, lb, current, params, check_mode, warn):
             aws_retry=True, ListenerArn=arn, Certificates=[{"CertificateArn": c} for c in to_remove]
         )
     return True, read_listener(client, elb.describe_listener(client, arn))
+
+
+def ensure_absent(client, current, check_mode):
+    """Delete the listener. Returns ``(changed, state)``."""
+    if current is None:
+        return False, {}
+    if not check_mode:
+        client.delete_listener(aws_retry=True, ListenerArn=current["arn"])
+    return True, {}
 
 
 def run(module):
@@ -480,7 +474,8 @@ def run(module):
     lb = elb.find_load_balancer(client, params["load_balancer"])
     if lb is None:
         if params["state"] == "absent":
-            return build_result(False, {}, {}, module._diff)
+            changed, state = ensure_absent(client, None, module.check_mode)
+            return build_result(changed, {}, state, module._diff)
         problem = (
             f"load_balancer={params['load_balancer']!r} does not exist: create it first "
             "(webops.https_rollout.elb_load_balancer)"
@@ -504,11 +499,8 @@ def run(module):
             raise RolloutError(problem)
 
     if params["state"] == "absent":
-        if current is None:
-            return build_result(False, {}, {}, module._diff)
-        if not module.check_mode:
-            client.delete_listener(aws_retry=True, ListenerArn=current["arn"])
-        return build_result(True, current, {}, module._diff)
+        changed, state = ensure_absent(client, current, module.check_mode)
+        return build_result(changed, current or {}, state, module._diff)
     acm_clients = []
 
     def acm_client():
@@ -538,7 +530,7 @@ def main():
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     try:
         result = run(module)
-    except RolloutError as exc:
+    except (RolloutError, WaitTimeout, WaitFailed) as exc:
         module.fail_json(msg=str(exc))
     except (BotoCoreError, ClientError) as exc:
         module.fail_json_aws(exc, msg=f"Failed to manage listener {module.params['load_balancer']}:{module.params['port']}")

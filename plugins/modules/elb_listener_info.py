@@ -44,21 +44,10 @@ options:
     type: bool
     default: true
 extends_documentation_fragment:
+  - webops.https_rollout._attributes.info_module
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
-attributes:
-  check_mode:
-    description: Whether the module can run with C(--check) and predict its result without changing AWS.
-    support: full
-    details: The module only reads.
-  diff_mode:
-    description: Whether the module shows, with C(--diff), the resource before and after the change.
-    support: none
-  platform:
-    description: What the module manages.
-    platforms: aws
-    support: full
 seealso:
   - module: webops.https_rollout.elb_listener
   - module: webops.https_rollout.elb_listener_rule
@@ -181,12 +170,12 @@ try:
 except ImportError:
     pass  # AnsibleAWSModule reports a missing botocore
 
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.webops.https_rollout.plugins.module_utils import elb
-from ansible_collections.webops.https_rollout.plugins.module_utils import elbv2
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import RolloutError
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import aws_retry
-from ansible_collections.webops.https_rollout.plugins.module_utils.common import error_code
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import is_predicted
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import predicted_refs_error
 
@@ -263,10 +252,8 @@ def find_listeners(client, load_balancer, ports=None, include_rules=True):
         lb_arn = lb["LoadBalancerArn"]
     try:
         listeners = elb.describe_listeners(client, lb_arn)
-    except Exception as exc:  # pylint: disable=broad-except
-        if error_code(exc) == "LoadBalancerNotFound":
-            return None, []
-        raise
+    except is_boto3_error_code("LoadBalancerNotFound"):
+        return None, []
     listeners = select_listeners(listeners, ports)
 
     certificates, rules, gone = {}, {}, set()
@@ -278,16 +265,33 @@ def find_listeners(client, load_balancer, ports=None, include_rules=True):
             # Only an application load balancer's (HTTP and HTTPS) listeners have rules.
             if include_rules and listener.get("Protocol") in elb.HTTP_PROTOCOLS:
                 rules[arn] = elb.describe_rules(client, arn)
-        except Exception as exc:  # pylint: disable=broad-except
-            if error_code(exc) != "ListenerNotFound":
-                raise
+        except is_boto3_error_code("ListenerNotFound"):
             gone.add(arn)  # deleted since it was listed
     listeners = [listener for listener in listeners if listener["ListenerArn"] not in gone]
 
     listener_arns = [listener["ListenerArn"] for listener in listeners]
     rule_arns = [rule["RuleArn"] for arn in listener_arns for rule in rules.get(arn, []) if not rule.get("IsDefault")]
-    tags = elbv2.get_tags(client, listener_arns + rule_arns) if listener_arns else {}
+    tags = elb.get_tags(client, listener_arns + rule_arns) if listener_arns else {}
     return lb_arn, shape(listeners, certificates, rules, tags)
+
+
+def run(module):
+    params = module.params
+    if is_predicted(params["load_balancer"]):
+        problem = predicted_refs_error("load_balancer", params["load_balancer"], module.check_mode)
+        if problem:
+            raise RolloutError(problem)
+        module.warn(
+            f"load_balancer={params['load_balancer']} is a check-mode prediction: that load balancer does not exist "
+            "yet, so it has no listeners"
+        )
+        return {"changed": False, "load_balancer_arn": None, "listeners": []}
+    problem = validate_options(params["load_balancer"], params["ports"])
+    if problem:
+        raise RolloutError(problem)
+    client = module.client("elbv2", retry_decorator=aws_retry())
+    lb_arn, listeners = find_listeners(client, params["load_balancer"], params["ports"], params["include_rules"])
+    return {"changed": False, "load_balancer_arn": lb_arn, "listeners": listeners}
 
 
 def main():
@@ -297,25 +301,13 @@ def main():
         include_rules=dict(type="bool", default=True),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    params = module.params
-    if is_predicted(params["load_balancer"]):
-        problem = predicted_refs_error("load_balancer", params["load_balancer"], module.check_mode)
-        if problem:
-            module.fail_json(msg=problem)
-        module.warn(
-            f"load_balancer={params['load_balancer']} is a check-mode prediction: that load balancer does not exist "
-            "yet, so it has no listeners"
-        )
-        module.exit_json(changed=False, load_balancer_arn=None, listeners=[])
-    problem = validate_options(params["load_balancer"], params["ports"])
-    if problem:
-        module.fail_json(msg=problem)
-    client = module.client("elbv2", retry_decorator=aws_retry())
     try:
-        lb_arn, listeners = find_listeners(client, params["load_balancer"], params["ports"], params["include_rules"])
+        result = run(module)
+    except RolloutError as exc:
+        module.fail_json(msg=str(exc))
     except (BotoCoreError, ClientError) as exc:
-        module.fail_json_aws(exc, msg=f"Failed to describe the listeners of load balancer {params['load_balancer']!r}")
-    module.exit_json(changed=False, load_balancer_arn=lb_arn, listeners=listeners)
+        module.fail_json_aws(exc, msg=f"Failed to describe the listeners of load balancer {module.params['load_balancer']!r}")
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":

@@ -171,6 +171,7 @@ options:
             description: The body, up to 1024 characters.
             type: str
 extends_documentation_fragment:
+  - webops.https_rollout._attributes
   - webops.https_rollout.stack
   - webops.https_rollout.predicted
   - amazon.aws.common.modules
@@ -179,17 +180,9 @@ extends_documentation_fragment:
   - amazon.aws.boto3
 attributes:
   check_mode:
-    description: Whether the module can run with C(--check) and predict its result without changing AWS.
-    support: full
     details: Check mode makes read calls only and returns the predicted state of the rule.
   diff_mode:
-    description: Whether the module shows, with C(--diff), the resource before and after the change.
-    support: full
     details: The diff shows the rule before and after, its priority, conditions, action and tags included.
-  platform:
-    description: What the module manages.
-    platforms: aws
-    support: full
 notes:
   - The module runs on the controller and talks to AWS through boto3. Throttling is retried with jittered backoff.
   - In check mode, a listener or target group that does not exist yet gives a warning and the rule is predicted as if
@@ -306,8 +299,9 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.webops.https_rollout.plugins.module_utils import elb
-from ansible_collections.webops.https_rollout.plugins.module_utils import elbv2
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import RolloutError
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import WaitFailed
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import WaitTimeout
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import apply_tag_changes
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import aws_retry
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import build_result
@@ -338,7 +332,7 @@ def find_rule(client, listener_arn, params):
     rules = [r for r in elb.describe_rules(client, listener_arn) if not r.get("IsDefault")]
     at_priority = [r for r in rules if str(r.get("Priority")) == str(params["priority"])] if params["priority"] else []
     wanted = rules if params["name"] else at_priority
-    tags = elbv2.get_tags(client, [r["RuleArn"] for r in wanted]) if wanted else {}
+    tags = elb.get_tags(client, [r["RuleArn"] for r in wanted]) if wanted else {}
     states = {r["RuleArn"]: dict(elb.rule_state(r, tags.get(r["RuleArn"], {})), listener_arn=listener_arn) for r in wanted}
     occupant = states.get(at_priority[0]["RuleArn"]) if at_priority else None
     if params["name"]:
@@ -357,16 +351,7 @@ def find_rule(client, listener_arn, params):
 
 def ensure_present(client, listener_arn, current, params, check_mode, warn):
     """Create, update or move the rule. Returns ``(changed, state)``."""
-    resolved = elb.resolve_target_groups(client, elb.action_refs(params["action"]))
-    missing = elb.missing_target_groups(resolved)
-    if missing:
-        problem = (
-            f"action names target group(s) that do not exist: {', '.join(missing)}. "
-            "Create them first (webops.https_rollout.elb_target_group) or give their ARNs."
-        )
-        if not check_mode:
-            raise RolloutError(problem)
-        warn(f"{problem} Check mode goes on as if they existed.")
+    resolved = elb.existing_target_groups(client, "action", params["action"], check_mode, warn)
     action = elb.desired_action(params["action"], resolved)
     conditions = elb.desired_conditions(params["conditions"])
     wanted_tags = desired_tags(params["tags"], params["stack"])
@@ -423,10 +408,19 @@ def ensure_present(client, listener_arn, current, params, check_mode, warn):
                 Conditions=elb.conditions_request(conditions),
                 Actions=elb.action_request(action),
             )
-        elbv2.update_tags(client, arn, to_set, to_remove)
+        elb.update_tags(client, arn, to_set, to_remove)
     rule = client.describe_rules(aws_retry=True, RuleArns=[arn])["Rules"][0]
-    tags = elbv2.get_tags(client, [arn]).get(arn, {})
+    tags = elb.get_tags(client, [arn]).get(arn, {})
     return True, dict(elb.rule_state(rule, tags), listener_arn=listener_arn)
+
+
+def ensure_absent(client, current, check_mode):
+    """Delete the rule. Returns ``(changed, state)``."""
+    if current is None:
+        return False, {}
+    if not check_mode:
+        client.delete_rule(aws_retry=True, RuleArn=current["arn"])
+    return True, {}
 
 
 def run(module):
@@ -446,7 +440,8 @@ def run(module):
     listener = find_listener(client, params)
     if listener is None:
         if params["state"] == "absent":
-            return build_result(False, {}, {}, module._diff)
+            changed, state = ensure_absent(client, None, module.check_mode)
+            return build_result(changed, {}, state, module._diff)
         where = params["listener_arn"] or f"{params['load_balancer']}:{params['port']}"
         problem = f"listener {where} does not exist: create it first (webops.https_rollout.elb_listener)"
         if not module.check_mode:
@@ -469,11 +464,8 @@ def run(module):
             raise RolloutError(problem)
 
     if params["state"] == "absent":
-        if current is None:
-            return build_result(False, {}, {}, module._diff)
-        if not module.check_mode:
-            client.delete_rule(aws_retry=True, RuleArn=current["arn"])
-        return build_result(True, current, {}, module._diff)
+        changed, state = ensure_absent(client, current, module.check_mode)
+        return build_result(changed, current or {}, state, module._diff)
 
     if occupant:
         raise RolloutError(
@@ -518,7 +510,7 @@ def main():
     )
     try:
         result = run(module)
-    except RolloutError as exc:
+    except (RolloutError, WaitTimeout, WaitFailed) as exc:
         module.fail_json(msg=str(exc))
     except (BotoCoreError, ClientError) as exc:
         module.fail_json_aws(exc, msg="Failed to manage the listener rule")

@@ -136,6 +136,7 @@ options:
     type: bool
     default: true
 extends_documentation_fragment:
+  - webops.https_rollout._attributes
   - webops.https_rollout.stack
   - webops.https_rollout.predicted
   - webops.https_rollout.wait
@@ -145,17 +146,9 @@ extends_documentation_fragment:
   - amazon.aws.boto3
 attributes:
   check_mode:
-    description: Whether the module can run with C(--check) and predict its result without changing AWS.
-    support: full
     details: Check mode makes read calls only and returns the predicted state of the load balancer.
   diff_mode:
-    description: Whether the module shows, with C(--diff), the resource before and after the change.
-    support: full
     details: The diff shows the load balancer's state before and after, attributes, security groups and tags included.
-  platform:
-    description: What the module manages.
-    platforms: aws
-    support: full
 notes:
   - The module runs on the controller and talks to AWS through boto3. Throttling is retried with jittered backoff.
 seealso:
@@ -326,7 +319,6 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.webops.https_rollout.plugins.module_utils import elb
-from ansible_collections.webops.https_rollout.plugins.module_utils import elbv2
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import RolloutError
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import WaitFailed
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import WaitTimeout
@@ -348,7 +340,7 @@ def read_load_balancer(client, name=None, lb=None):
         return None, None
     arn = lb["LoadBalancerArn"]
     attributes = elb.get_load_balancer_attributes(client, arn)
-    tags = elbv2.get_tags(client, [arn]).get(arn, {})
+    tags = elb.get_tags(client, [arn]).get(arn, {})
     return attributes, elb.load_balancer_state(lb, attributes, tags)
 
 
@@ -381,6 +373,11 @@ def wait_until_deleted(client, arn, timeout):
     return {"seconds": seconds, "polls": polls}
 
 
+def with_wait(state, waited):
+    """``state`` with the wait (``{seconds, polls}``) in ``state["waited"]``; unchanged without a wait."""
+    return dict(state, waited=waited) if waited else state
+
+
 def apply_changes(client, current, changes):
     arn = current["arn"]
     if "security_groups" in changes:
@@ -394,7 +391,7 @@ def apply_changes(client, current, changes):
 
 
 def ensure_present(client, attributes, current, params, check_mode):
-    """Create or update the load balancer. Returns ``(changed, state, waited)``."""
+    """Create or update the load balancer. Returns ``(changed, state)``; a wait is in ``state["waited"]``."""
     wanted_tags = desired_tags(params["tags"], params["stack"])
     if current is None:
         changes, to_set, to_remove = {}, {}, []
@@ -405,9 +402,9 @@ def ensure_present(client, attributes, current, params, check_mode):
         changed = bool(changes or to_set or to_remove)
 
     if check_mode:
-        return changed, elb.predict_load_balancer(current, params, wanted_tags, params["purge_tags"]), None
+        return changed, elb.predict_load_balancer(current, params, wanted_tags, params["purge_tags"])
     if not changed and (current["state"] == "active" or not params["wait"]):
-        return False, current, None
+        return False, current
 
     if current is None:
         created = client.create_load_balancer(aws_retry=True, **elb.create_load_balancer_request(params, wanted_tags))
@@ -419,23 +416,23 @@ def ensure_present(client, attributes, current, params, check_mode):
     else:
         arn = current["arn"]
         apply_changes(client, current, changes)
-        elbv2.update_tags(client, arn, to_set, to_remove)
+        elb.update_tags(client, arn, to_set, to_remove)
 
     lb = waited = None
     if params["wait"]:
         lb, waited = wait_until_active(client, arn, params["wait_timeout"])
     if not changed:
-        return False, dict(current, state=elb.load_balancer_state(lb, {}, {})["state"]), waited
+        return False, with_wait(dict(current, state=elb.load_balancer_state(lb, {}, {})["state"]), waited)
     if lb is None:
         lb = elb.describe_load_balancer(client, arn=arn)
     _attributes, state = read_load_balancer(client, lb=lb)
-    return True, state, waited
+    return True, with_wait(state, waited)
 
 
 def ensure_absent(client, attributes, current, params, check_mode):
-    """Delete the load balancer and wait until it is gone. Returns ``(changed, state, waited)``."""
+    """Delete the load balancer and wait until it is gone. Returns ``(changed, state)``; the wait in ``state["waited"]``."""
     if current is None:
-        return False, {}, None
+        return False, {}
     protected = str(attributes.get("deletion_protection.enabled", "")).lower() == "true"
     if protected and not params["force_disable_deletion_protection"]:
         raise RolloutError(
@@ -444,12 +441,11 @@ def ensure_absent(client, attributes, current, params, check_mode):
             "to turn it off and delete in one task."
         )
     if check_mode:
-        return True, {}, None
+        return True, {}
     if protected:
         elb.modify_load_balancer_attributes(client, current["arn"], {"deletion_protection.enabled": "false"})
     client.delete_load_balancer(aws_retry=True, LoadBalancerArn=current["arn"])
-    waited = wait_until_deleted(client, current["arn"], params["wait_timeout"])
-    return True, {}, waited
+    return True, with_wait({}, wait_until_deleted(client, current["arn"], params["wait_timeout"]))
 
 
 def run(module):
@@ -474,11 +470,12 @@ def run(module):
         raise RolloutError(problem)
 
     if params["state"] == "absent":
-        changed, after, waited = ensure_absent(client, attributes, current, params, module.check_mode)
+        changed, state = ensure_absent(client, attributes, current, params, module.check_mode)
     else:
-        changed, after, waited = ensure_present(client, attributes, current, params, module.check_mode)
+        changed, state = ensure_present(client, attributes, current, params, module.check_mode)
+    waited = state.pop("waited", None)
     extra = {"waited": waited} if waited else {}
-    return build_result(changed, current, after, module._diff, **extra)
+    return build_result(changed, current, state, module._diff, **extra)
 
 
 def main():

@@ -49,21 +49,10 @@ options:
     type: bool
     default: true
 extends_documentation_fragment:
+  - webops.https_rollout._attributes.info_module
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
-attributes:
-  check_mode:
-    description: Whether the module can run with C(--check) and predict its result without changing AWS.
-    support: full
-    details: The module only reads.
-  diff_mode:
-    description: Whether the module shows, with C(--diff), the resource before and after the change.
-    support: none
-  platform:
-    description: What the module manages.
-    platforms: aws
-    support: full
 seealso:
   - module: webops.https_rollout.elb_load_balancer
   - module: webops.https_rollout.elb_listener_info
@@ -192,14 +181,13 @@ try:
 except ImportError:
     pass  # AnsibleAWSModule reports a missing botocore
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import paginated_query_with_retries
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.webops.https_rollout.plugins.module_utils import elb
-from ansible_collections.webops.https_rollout.plugins.module_utils import elbv2
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import STACK_TAG_KEY
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import RolloutError
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import aws_retry
-from ansible_collections.webops.https_rollout.plugins.module_utils.common import error_code
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import is_predicted
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import predicted_refs_error
 
@@ -275,8 +263,7 @@ def shape(lbs, tags, attributes, stack):
 
 def describe_load_balancers(client, **params):
     """DescribeLoadBalancers through the paginator, retried as a whole on throttling."""
-    result = paginated_query_with_retries(client, "describe_load_balancers", retry_decorator=aws_retry(), **params)
-    return result.get("LoadBalancers", [])
+    return elb.paginate(client, "describe_load_balancers", **params).get("LoadBalancers", [])
 
 
 def describe_some(client, key, refs):
@@ -291,17 +278,15 @@ def describe_some(client, key, refs):
         try:
             found.extend(describe_load_balancers(client, **{key: batch}))
             continue
-        except Exception as exc:  # pylint: disable=broad-except
-            if error_code(exc) != "LoadBalancerNotFound":
-                raise
+        except is_boto3_error_code("LoadBalancerNotFound"):
+            pass
         if len(batch) == 1:
             continue
         for ref in batch:
             try:
                 found.extend(describe_load_balancers(client, **{key: [ref]}))
-            except Exception as exc:  # pylint: disable=broad-except
-                if error_code(exc) != "LoadBalancerNotFound":
-                    raise
+            except is_boto3_error_code("LoadBalancerNotFound"):
+                pass
     return found
 
 
@@ -314,7 +299,7 @@ def find_load_balancers(client, names=None, arns=None, stack=None, include_attri
     unique = {lb["LoadBalancerArn"]: lb for lb in lbs}
     if not unique:
         return []
-    tags = elbv2.get_tags(client, sorted(unique))
+    tags = elb.get_tags(client, sorted(unique))
     attributes = None
     if include_attributes:
         attributes = {}
@@ -323,11 +308,27 @@ def find_load_balancers(client, names=None, arns=None, stack=None, include_attri
                 continue
             try:
                 attributes[arn] = elb.get_load_balancer_attributes(client, arn)
-            except Exception as exc:  # pylint: disable=broad-except
-                if error_code(exc) != "LoadBalancerNotFound":
-                    raise
+            except is_boto3_error_code("LoadBalancerNotFound"):
                 del unique[arn]  # deleted since it was listed
     return shape(unique.values(), tags, attributes, stack)
+
+
+def run(module):
+    params = module.params
+    names, predicted_names = split_predicted(params["names"])
+    arns, predicted_arns = split_predicted(params["arns"])
+    problem = (
+        predicted_refs_error("names", predicted_names, module.check_mode)
+        or predicted_refs_error("arns", predicted_arns, module.check_mode)
+        or validate_options(names, arns)
+    )
+    if problem:
+        raise RolloutError(problem)
+    for ref in predicted_names + predicted_arns:
+        module.warn(f"{ref} is a check-mode prediction: that load balancer does not exist yet, so it is left out")
+    client = module.client("elbv2", retry_decorator=aws_retry())
+    found = find_load_balancers(client, names, arns, params["stack"], params["include_attributes"])
+    return {"changed": False, "load_balancers": found}
 
 
 def main():
@@ -338,24 +339,13 @@ def main():
         include_attributes=dict(type="bool", default=True),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    params = module.params
-    names, predicted_names = split_predicted(params["names"])
-    arns, predicted_arns = split_predicted(params["arns"])
-    problem = (
-        predicted_refs_error("names", predicted_names, module.check_mode)
-        or predicted_refs_error("arns", predicted_arns, module.check_mode)
-        or validate_options(names, arns)
-    )
-    if problem:
-        module.fail_json(msg=problem)
-    for ref in predicted_names + predicted_arns:
-        module.warn(f"{ref} is a check-mode prediction: that load balancer does not exist yet, so it is left out")
-    client = module.client("elbv2", retry_decorator=aws_retry())
     try:
-        found = find_load_balancers(client, names, arns, params["stack"], params["include_attributes"])
+        result = run(module)
+    except RolloutError as exc:
+        module.fail_json(msg=str(exc))
     except (BotoCoreError, ClientError) as exc:
         module.fail_json_aws(exc, msg="Failed to describe load balancers")
-    module.exit_json(changed=False, load_balancers=found)
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":

@@ -34,21 +34,10 @@ options:
     type: str
     choices: [application, network, gateway]
 extends_documentation_fragment:
+  - webops.https_rollout._attributes.info_module
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
-attributes:
-  check_mode:
-    description: Whether the module can run with C(--check) and predict its result without changing AWS.
-    support: full
-    details: The module only reads.
-  diff_mode:
-    description: Whether the module shows, with C(--diff), the resource before and after the change.
-    support: none
-  platform:
-    description: What the module manages.
-    platforms: aws
-    support: full
 seealso:
   - module: webops.https_rollout.elb_listener
   - name: Security policies of an Application Load Balancer
@@ -120,12 +109,12 @@ try:
 except ImportError:
     pass  # AnsibleAWSModule reports a missing botocore
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import paginated_query_with_retries
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.webops.https_rollout.plugins.module_utils import elb
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import RolloutError
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import aws_retry
-from ansible_collections.webops.https_rollout.plugins.module_utils.common import error_code
 
 #: The error code of DescribeSSLPolicies when one of the names is not a policy.
 NOT_FOUND = "SSLPolicyNotFound"
@@ -189,17 +178,14 @@ def shape(policies, load_balancer_type=None):
 
 def describe_ssl_policies(client, **params):
     """DescribeSSLPolicies through the paginator, retried as a whole on throttling."""
-    result = paginated_query_with_retries(client, "describe_ssl_policies", retry_decorator=aws_retry(), **params)
-    return result.get("SslPolicies", [])
+    return elb.paginate(client, "describe_ssl_policies", **params).get("SslPolicies", [])
 
 
 def describe_if_known(client, names, **params):
     """The policies of ``names``, or None when AWS refuses the call because one of them is not a policy."""
     try:
         return describe_ssl_policies(client, Names=names, **params)
-    except ClientError as exc:
-        if error_code(exc) != NOT_FOUND:
-            raise
+    except is_boto3_error_code(NOT_FOUND):
         return None
 
 

@@ -195,6 +195,7 @@ options:
       - With O(wait_healthy=true), how many targets must be healthy. By default all of them.
     type: int
 extends_documentation_fragment:
+  - webops.https_rollout._attributes
   - webops.https_rollout.predicted
   - webops.https_rollout.stack
   - webops.https_rollout.wait
@@ -204,19 +205,11 @@ extends_documentation_fragment:
   - amazon.aws.boto3
 attributes:
   check_mode:
-    description: Whether the module can run with C(--check) and predict its result without changing AWS.
-    support: full
     details:
       - Check mode makes read calls only and returns the predicted state of the group.
       - A group that would be created gets the placeholder ARN C(predicted:target-group:<name>).
   diff_mode:
-    description: Whether the module shows, with C(--diff), the resource before and after the change.
-    support: full
     details: The diff shows the group's state before and after, health check, attributes, tags and targets included.
-  platform:
-    description: What the module manages.
-    platforms: aws
-    support: full
 notes:
   - The module runs on the controller and talks to AWS through boto3. Throttling is retried with jittered backoff.
 seealso:
@@ -414,8 +407,9 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.webops.https_rollout.plugins.module_utils import elbv2
+from ansible_collections.webops.https_rollout.plugins.module_utils import elb
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import RolloutError
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import WaitFailed
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import WaitTimeout
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import aws_retry
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import build_result
@@ -432,21 +426,21 @@ from ansible_collections.webops.https_rollout.plugins.module_utils.common import
 
 def read_target_group(client, name):
     """``(raw_attributes, state)`` of the named group, or ``(None, None)`` when it does not exist."""
-    group = elbv2.get_target_group(client, name)
+    group = elb.get_target_group(client, name)
     if group is None:
         return None, None
     arn = group["TargetGroupArn"]
-    attributes = elbv2.get_target_group_attributes(client, arn)
-    tags = elbv2.get_tags(client, [arn]).get(arn, {})
-    health = elbv2.describe_target_health(client, arn)
-    return attributes, elbv2.target_group_state(group, attributes, tags, health)
+    attributes = elb.get_target_group_attributes(client, arn)
+    tags = elb.get_tags(client, [arn]).get(arn, {})
+    health = elb.describe_target_health(client, arn)
+    return attributes, elb.target_group_state(group, attributes, tags, health)
 
 
 def wait_until_healthy(client, arn, awaited, count, timeout):
     """Wait until ``count`` of the ``awaited`` (id, port) targets are healthy; returns the last health and the wait."""
 
     def poll():
-        health = elbv2.targets_state(elbv2.describe_target_health(client, arn))
+        health = elb.targets_state(elb.describe_target_health(client, arn))
         healthy = [t for t in health if (t["id"], t["port"]) in awaited and t["health"] == "healthy"]
         return len(healthy) >= count, health
 
@@ -463,44 +457,44 @@ def wait_until_healthy(client, arn, awaited, count, timeout):
 
 
 def ensure_present(client, attributes, current, params, check_mode):
-    """Create or update the group. Returns ``(changed, state, waited)``."""
+    """Create or update the group. Returns ``(changed, state)``; a wait for healthy targets is in ``state["waited"]``."""
     wanted_tags = desired_tags(params["tags"], params["stack"])
     group_port = params["port"] if current is None else current["port"]
     desired_targets = None
     if params["targets"] is not None:
-        desired_targets = elbv2.normalise_targets(params["targets"], group_port)
+        desired_targets = elb.normalise_targets(params["targets"], group_port)
 
     if current is None:
         to_register, to_deregister = desired_targets or [], []
         changed = True
     else:
-        hc_changes = elbv2.health_check_changes(current, params["health_check"])
-        attr_changes = elbv2.attribute_changes(attributes, elbv2.desired_attributes(params))
+        hc_changes = elb.health_check_changes(current, params["health_check"])
+        attr_changes = elb.attribute_changes(attributes, elb.desired_target_group_attributes(params))
         to_set, to_remove = tag_changes(current["tags"], wanted_tags, params["purge_tags"])
         to_register, to_deregister = [], []
         if desired_targets is not None:
-            to_register, to_deregister = elbv2.target_changes(current["targets"], desired_targets, params["purge_targets"])
+            to_register, to_deregister = elb.target_changes(current["targets"], desired_targets, params["purge_targets"])
         changed = bool(hc_changes or attr_changes or to_set or to_remove or to_register or to_deregister)
 
     if check_mode:
-        state = elbv2.predict_state(current, params, wanted_tags, params["purge_tags"], to_register, to_deregister)
-        return changed, state, None
+        state = elb.predict_target_group(current, params, wanted_tags, params["purge_tags"], to_register, to_deregister)
+        return changed, state
 
     if current is None:
-        arn = elbv2.create_target_group(client, elbv2.create_request(params, wanted_tags))["TargetGroupArn"]
-        attr_changes = elbv2.desired_attributes(params)
+        arn = elb.create_target_group(client, elb.create_target_group_request(params, wanted_tags))["TargetGroupArn"]
+        attr_changes = elb.desired_target_group_attributes(params)
         if attr_changes:
-            elbv2.modify_target_group_attributes(client, arn, attr_changes)
+            elb.modify_target_group_attributes(client, arn, attr_changes)
     else:
         arn = current["arn"]
         if hc_changes:
-            elbv2.modify_target_group(client, arn, hc_changes)
+            elb.modify_target_group(client, arn, hc_changes)
         if attr_changes:
-            elbv2.modify_target_group_attributes(client, arn, attr_changes)
-        elbv2.update_tags(client, arn, to_set, to_remove)
+            elb.modify_target_group_attributes(client, arn, attr_changes)
+        elb.update_tags(client, arn, to_set, to_remove)
 
     if to_register:
-        elbv2.register_targets(client, arn, to_register)
+        elb.register_targets(client, arn, to_register)
 
     waited = health = None
     if params["wait_healthy"]:
@@ -513,7 +507,7 @@ def ensure_present(client, attributes, current, params, check_mode):
             health, waited = wait_until_healthy(client, arn, awaited, count, params["wait_timeout"])
 
     if to_deregister:
-        elbv2.deregister_targets(client, arn, to_deregister)
+        elb.deregister_targets(client, arn, to_deregister)
 
     if changed:
         _attributes, state = read_target_group(client, params["name"])
@@ -521,7 +515,7 @@ def ensure_present(client, attributes, current, params, check_mode):
         state = dict(current, targets=health)
     else:
         state = current
-    return changed, state, waited
+    return changed, dict(state, waited=waited) if waited else state
 
 
 def ensure_absent(client, current, check_mode, warn):
@@ -532,7 +526,7 @@ def ensure_absent(client, current, check_mode, warn):
     if current is None:
         return False, {}
     if current["load_balancer_arns"]:
-        users = elbv2.find_target_group_users(client, current["arn"], current["load_balancer_arns"])
+        users = elb.find_target_group_users(client, current["arn"], current["load_balancer_arns"])
         if users:
             dependency_problem(
                 f"state=absent: target group {current['name']!r} is still in use by: {'; '.join(users)}. "
@@ -541,7 +535,7 @@ def ensure_absent(client, current, check_mode, warn):
                 warn,
             )
     if not check_mode:
-        elbv2.delete_target_group(client, current["arn"])
+        elb.delete_target_group(client, current["arn"])
     return True, {}
 
 
@@ -556,11 +550,11 @@ def references(params):
 
 def run(module):
     params = module.params
-    problem = elbv2.validate_target_group(params)
+    problem = elb.validate_target_group(params)
     for option, value in references(params):
         problem = problem or predicted_refs_error(option, value, module.check_mode)
     if problem:
-        module.fail_json(msg=problem)
+        raise RolloutError(problem)
     # Placeholders are never sent to AWS; in check mode an earlier task may only have predicted them.
     for option, value in references(params):
         if is_predicted(value):
@@ -570,21 +564,21 @@ def run(module):
     attributes, current = read_target_group(client, params["name"])
 
     # Options AWS cannot change, and options left out, are checked against the existing group.
-    problem = elbv2.validate_target_group(params, current, creating=current is None)
+    problem = elb.validate_target_group(params, current, creating=current is None)
     if not problem and current:
         problem = ownership_error(
             "target group", params["name"], current["tags"], params["stack"], deleting=params["state"] == "absent"
         )
     if problem:
-        module.fail_json(msg=problem)
+        raise RolloutError(problem)
 
-    waited = None
     if params["state"] == "absent":
-        changed, after = ensure_absent(client, current, module.check_mode, module.warn)
+        changed, state = ensure_absent(client, current, module.check_mode, module.warn)
     else:
-        changed, after, waited = ensure_present(client, attributes, current, params, module.check_mode)
+        changed, state = ensure_present(client, attributes, current, params, module.check_mode)
+    waited = state.pop("waited", None)
     extra = {"waited": waited} if waited else {}
-    return build_result(changed, current, after, module._diff, **extra)
+    return build_result(changed, current, state, module._diff, **extra)
 
 
 def main():
@@ -649,9 +643,7 @@ def main():
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     try:
         result = run(module)
-    except RolloutError as exc:
-        module.fail_json(msg=str(exc))
-    except WaitTimeout as exc:
+    except (RolloutError, WaitTimeout, WaitFailed) as exc:
         module.fail_json(msg=str(exc))
     except (BotoCoreError, ClientError) as exc:
         module.fail_json_aws(exc, msg=f"Failed to manage target group {module.params['name']!r}")

@@ -37,22 +37,11 @@ options:
     type: bool
     default: true
 extends_documentation_fragment:
+  - webops.https_rollout._attributes.info_module
   - webops.https_rollout.predicted
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
-attributes:
-  check_mode:
-    description: Whether the module can run with C(--check) and predict its result without changing AWS.
-    support: full
-    details: The module only reads.
-  diff_mode:
-    description: Whether the module shows, with C(--diff), the resource before and after the change.
-    support: none
-  platform:
-    description: What the module manages.
-    platforms: aws
-    support: full
 seealso:
   - module: webops.https_rollout.elb_target_group
 """
@@ -96,7 +85,7 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.webops.https_rollout.plugins.module_utils import elbv2
+from ansible_collections.webops.https_rollout.plugins.module_utils import elb
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import RolloutError
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import aws_retry
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import is_predicted
@@ -110,22 +99,22 @@ def list_target_groups(client, names, arns, load_balancer_arn, include_targets):
     # DescribeTargetGroups fails the whole call when one of several names or ARNs is missing:
     # ask for one at a time, so a missing one is simply left out.
     for name in names or []:
-        groups.extend(elbv2.describe_target_groups(client, names=[name]))
+        groups.extend(elb.describe_target_groups(client, names=[name]))
     for arn in arns or []:
         if not is_predicted(arn):
-            groups.extend(elbv2.describe_target_groups(client, arns=[arn]))
+            groups.extend(elb.describe_target_groups(client, arns=[arn]))
     if load_balancer_arn and not is_predicted(load_balancer_arn):
-        groups.extend(elbv2.describe_target_groups(client, load_balancer_arn=load_balancer_arn))
+        groups.extend(elb.describe_target_groups(client, load_balancer_arn=load_balancer_arn))
     if not (names or arns or load_balancer_arn):
-        groups = elbv2.describe_target_groups(client)
+        groups = elb.describe_target_groups(client)
 
     unique = {g["TargetGroupArn"]: g for g in groups}
-    tags = elbv2.get_tags(client, list(unique)) if unique else {}
+    tags = elb.get_tags(client, list(unique)) if unique else {}
     states = []
     for arn, group in unique.items():
-        attributes = elbv2.get_target_group_attributes(client, arn)
-        health = elbv2.describe_target_health(client, arn) if include_targets else []
-        states.append(elbv2.target_group_state(group, attributes, tags.get(arn, {}), health))
+        attributes = elb.get_target_group_attributes(client, arn)
+        health = elb.describe_target_health(client, arn) if include_targets else []
+        states.append(elb.target_group_state(group, attributes, tags.get(arn, {}), health))
     return sorted(states, key=lambda s: s["name"])
 
 

@@ -192,7 +192,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import paginat
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.webops.https_rollout.plugins.module_utils import acm
-from ansible_collections.webops.https_rollout.plugins.module_utils import elbv2
+from ansible_collections.webops.https_rollout.plugins.module_utils import elb
 from ansible_collections.webops.https_rollout.plugins.module_utils import route53
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import STACK_TAG_KEY
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import RolloutError
@@ -290,7 +290,7 @@ def stack_load_balancer_dns_names(elbv2_client, stack):
     lbs = result.get("LoadBalancers", [])
     if not lbs:
         return []
-    tags = elbv2.get_tags(elbv2_client, [lb["LoadBalancerArn"] for lb in lbs])
+    tags = elb.get_tags(elbv2_client, [lb["LoadBalancerArn"] for lb in lbs])
     return sorted(
         lb["DNSName"] for lb in lbs if lb.get("DNSName") and tags.get(lb["LoadBalancerArn"], {}).get(STACK_TAG_KEY) == stack
     )

@@ -284,6 +284,12 @@ class FakeListeners:
         self.calls.append(f"DescribeTags x{len(ResourceArns)}")
         return {"TagDescriptions": []}
 
+    def get_paginator(self, name):
+        """The listings go through boto3's paginators: one page, from the methods above."""
+        method = getattr(self, name)
+        return type("Paginator", (), {"paginate": lambda _self, **params: type(
+            "Pages", (), {"build_full_result": staticmethod(lambda: method(**params))})})()
+
 
 def test_a_missing_load_balancer_gives_no_listeners_by_name_or_arn():
     client = FakeListeners()
