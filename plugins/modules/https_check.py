@@ -373,6 +373,7 @@ spread:
       sample: 0
 """
 
+import re
 import time
 
 from ansible.module_utils.basic import AnsibleModule
@@ -419,8 +420,8 @@ def validate(params):
         return problem
     if params["body_pattern"]:
         try:
-            https.re.compile(params["body_pattern"])
-        except https.re.error as exc:
+            re.compile(params["body_pattern"])
+        except re.error as exc:
             return f"body_pattern={params['body_pattern']!r} is not a valid regular expression: {exc}"
     return None
 
