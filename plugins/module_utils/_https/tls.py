@@ -94,7 +94,7 @@ def tls_contexts(ca_path):
 def connect(host, port, address, timeout):
     target = address or host
     try:
-        return socket.createconnection((target, port), timeout=timeout)
+        return socket.create_connection((target, port), timeout=timeout)
     except ConnectionRefusedError as exc:
         raise CheckFailed(f"connection refused by {target}:{port} (for {host})") from exc
     except socket.timeout as exc:
