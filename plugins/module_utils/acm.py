@@ -16,10 +16,14 @@ import datetime
 import hashlib
 import re
 
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import paginated_query_with_retries
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
+from ansible_collections.webops.https_rollout.plugins.module_utils._certificate_names import name_matches
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import STACK_TAG_KEY
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import aws_retry
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import error_code
 
 #: ACM's default quota of names per certificate; up to 100 after a quota increase.
@@ -110,16 +114,11 @@ def validate_request(domain_name, subject_alternative_names, allow_more_names):
 def covers(pattern, host):
     """Whether a certificate name ``pattern`` (maybe ``*.example.com``) covers the host name ``host``.
 
-    A wildcard covers exactly one label: ``*.example.com`` covers ``app.example.com``,
-    not ``example.com`` nor ``a.b.example.com``.
+    The collection's one matcher (:func:`_certificate_names.name_matches`, the TLS rules of RFC 6125): a
+    wildcard covers exactly one label, so ``*.example.com`` covers ``app.example.com``, not ``example.com``
+    nor ``a.b.example.com``.
     """
-    pattern, host = normalise_domain(pattern), normalise_domain(host)
-    if pattern == host:
-        return True
-    if pattern.startswith("*."):
-        head, _sep, rest = host.partition(".")
-        return bool(head) and head != "*" and rest == pattern[2:]
-    return False
+    return name_matches(host, pattern)
 
 
 def idempotency_token(stack, name, domains, key_algorithm, now=None):
@@ -337,13 +336,8 @@ def list_certificates(client, statuses=None):
     kwargs = {"Includes": {"keyTypes": KEY_TYPES}}
     if statuses:
         kwargs["CertificateStatuses"] = list(statuses)
-    summaries = []
-    while True:
-        page = client.list_certificates(aws_retry=True, **kwargs)
-        summaries.extend(page.get("CertificateSummaryList", []))
-        if not page.get("NextToken"):
-            return summaries
-        kwargs["NextToken"] = page["NextToken"]
+    result = paginated_query_with_retries(client, "list_certificates", retry_decorator=aws_retry(), **kwargs)
+    return result.get("CertificateSummaryList", [])
 
 
 def summary_names(summary):
@@ -356,10 +350,8 @@ def describe_certificate(client, arn):
     """The certificate's description, or None when it does not exist."""
     try:
         return client.describe_certificate(aws_retry=True, CertificateArn=arn)["Certificate"]
-    except Exception as exc:  # pylint: disable=broad-except
-        if error_code(exc) == "ResourceNotFoundException":
-            return None
-        raise
+    except is_boto3_error_code("ResourceNotFoundException"):
+        return None
 
 
 def get_tags(client, arn):
@@ -385,10 +377,8 @@ def find_owned(client, name, stack, near_names=None):
             continue
         try:
             tags = get_tags(client, summary["CertificateArn"])
-        except Exception as exc:  # pylint: disable=broad-except
-            if error_code(exc) == "ResourceNotFoundException":
-                continue  # deleted since it was listed
-            raise
+        except is_boto3_error_code("ResourceNotFoundException"):
+            continue  # deleted since it was listed
         if owned_by(tags, name, stack):
             found.append((summary, tags))
     return sorted(found, key=lambda item: _iso(item[0].get("CreatedAt")) or "")

@@ -110,6 +110,7 @@ options:
     type: bool
     default: false
 extends_documentation_fragment:
+  - webops.https_rollout._attributes
   - webops.https_rollout.predicted
   - webops.https_rollout.stack
   - webops.https_rollout.wait
@@ -119,18 +120,9 @@ extends_documentation_fragment:
   - amazon.aws.boto3
 attributes:
   check_mode:
-    description: Whether the module can run with C(--check) and predict its result without changing AWS.
-    support: full
     details:
       - A certificate that would be requested or imported gets the placeholder ARN C(predicted:certificate:<name>),
         which the other modules of the collection accept in check mode. It has no validation records yet.
-  diff_mode:
-    description: Whether the module shows, with C(--diff), the resource before and after the change.
-    support: full
-  platform:
-    description: What the module manages.
-    platforms: aws
-    support: full
 notes:
   - Certificates for CloudFront must be requested in C(us-east-1); certificates for a load balancer in its region.
   - To check whether a certificate is in use before deleting it, the module reads the listeners of the region's
@@ -543,7 +535,11 @@ def predicted_state(params, parsed, tags, superseded):
 
 
 def ensure_present(client, elbv2_client, params, parsed, check_mode, warn):
-    """Request or import, converge tags, wait, retire. Returns ``(changed, before, after, extra)``."""
+    """Request or import, converge tags, wait, retire.
+
+    Returns ``(changed, state)``: ``state`` holds ``before`` and ``after`` (the certificate's snake_case state),
+    ``retired_arns`` with ``retire_superseded`` and ``waited`` when the module waited.
+    """
     near = parsed["names"] if parsed else acm.requested_domains(params["domain_name"], params["subject_alternative_names"])
     owned = read_owned(client, params, near)
     if parsed:
@@ -551,11 +547,11 @@ def ensure_present(client, elbv2_client, params, parsed, check_mode, warn):
     else:
         changed, before, certificate, tags, superseded = ensure_requested(client, params, owned, check_mode)
 
-    extra = {}
+    state = {"before": before}
     if certificate is not None and params["wait"] and not check_mode:
         certificate, waited = wait_until_issued(client, certificate, params["wait_timeout"])
         if waited:
-            extra["waited"] = waited
+            state["waited"] = waited
 
     if params["retire_superseded"]:
         retired = []
@@ -570,19 +566,22 @@ def ensure_present(client, elbv2_client, params, parsed, check_mode, warn):
         elif superseded:
             warn("superseded certificates are kept until the current certificate is issued: run again with wait=true")
         superseded = [(c, t) for c, t in superseded if c["CertificateArn"] not in retired]
-        extra["retired_arns"] = retired
+        state["retired_arns"] = retired
         changed = changed or bool(retired)
 
     superseded_arns = [c["CertificateArn"] for c, _t in superseded]
     if certificate is None:
-        after = predicted_state(params, parsed, tags, superseded)
+        state["after"] = predicted_state(params, parsed, tags, superseded)
     else:
-        after = acm.certificate_state(certificate, tags, superseded_arns)
-    return changed, before, after, extra
+        state["after"] = acm.certificate_state(certificate, tags, superseded_arns)
+    return changed, state
 
 
 def ensure_absent(client, elbv2_client, params, check_mode, warn):
-    """Delete this task's certificates (or only ``arn``), none while any is in use. Returns ``(changed, before, extra)``.
+    """Delete this task's certificates (or only ``arn``), none while any is in use.
+
+    Returns ``(changed, state)``: ``state`` holds ``before`` (the newest certificate deleted), ``after`` ({}) and
+    ``deleted_arns``.
 
     Nothing to delete is no change, with read calls only. A certificate still in use refuses the delete in a real
     run; in check mode it is a warning and the delete is predicted.
@@ -591,11 +590,11 @@ def ensure_absent(client, elbv2_client, params, check_mode, warn):
         # Check mode only (a real run refused it before): an earlier check-mode task would request it, this one
         # would delete it. Nothing of it is in AWS to read.
         missing_reference("arn", f"certificate {params['arn']}", check_mode, warn)
-        return True, {}, {"deleted_arns": [params["arn"]]}
+        return True, {"before": {}, "after": {}, "deleted_arns": [params["arn"]]}
     if params["arn"]:
         certificate = acm.describe_certificate(client, params["arn"])
         if certificate is None:
-            return False, {}, {"deleted_arns": []}
+            return False, {"before": {}, "after": {}, "deleted_arns": []}
         tags = acm.get_tags(client, params["arn"])
         if not acm.owned_by(tags, params["name"], params["stack"]):
             raise RolloutError(
@@ -610,7 +609,7 @@ def ensure_absent(client, elbv2_client, params, check_mode, warn):
             near = acm.requested_domains(params["domain_name"], params["subject_alternative_names"])
         targets = read_owned(client, params, near)
     if not targets:
-        return False, {}, {"deleted_arns": []}
+        return False, {"before": {}, "after": {}, "deleted_arns": []}
 
     client_elb = elbv2_client()
     problems = []
@@ -632,7 +631,7 @@ def ensure_absent(client, elbv2_client, params, check_mode, warn):
         deleted.append(certificate["CertificateArn"])
     newest = targets[-1]
     before = acm.certificate_state(newest[0], newest[1], [c["CertificateArn"] for c, _t in targets[:-1]])
-    return True, before, {"deleted_arns": deleted}
+    return True, {"before": before, "after": {}, "deleted_arns": deleted}
 
 
 def validate(params):
@@ -664,7 +663,7 @@ def run(module):
     if not problem and params["arn"]:
         problem = predicted_refs_error("arn", params["arn"], module.check_mode)
     if problem:
-        module.fail_json(msg=problem)
+        raise RolloutError(problem)
 
     client = module.client("acm", retry_decorator=aws_retry())
     elb_clients = []
@@ -675,10 +674,10 @@ def run(module):
         return elb_clients[0]
 
     if params["state"] == "absent":
-        changed, before, extra = ensure_absent(client, elbv2_client, params, module.check_mode, module.warn)
-        return build_result(changed, before, {}, module._diff, **extra)
-    changed, before, after, extra = ensure_present(client, elbv2_client, params, parsed, module.check_mode, module.warn)
-    return build_result(changed, before, after, module._diff, **extra)
+        changed, state = ensure_absent(client, elbv2_client, params, module.check_mode, module.warn)
+    else:
+        changed, state = ensure_present(client, elbv2_client, params, parsed, module.check_mode, module.warn)
+    return build_result(changed, state.pop("before"), state.pop("after"), module._diff, **state)
 
 
 def main():

@@ -42,22 +42,11 @@ options:
       - "Only certificates whose C(Name) tag is this, a shortcut for O(tags) C({Name: ...})."
     type: str
 extends_documentation_fragment:
+  - webops.https_rollout._attributes.info_module
   - webops.https_rollout.predicted
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
-attributes:
-  check_mode:
-    description: Whether the module can run with C(--check) and predict its result without changing AWS.
-    support: full
-    details: The module only reads.
-  diff_mode:
-    description: Whether the module shows, with C(--diff), the resource before and after the change.
-    support: none
-  platform:
-    description: What the module manages.
-    platforms: aws
-    support: full
 seealso:
   - module: webops.https_rollout.acm_certificate
 """
@@ -99,6 +88,7 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.webops.https_rollout.plugins.module_utils import acm
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import RolloutError
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import aws_retry
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import is_predicted
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import missing_reference
@@ -145,7 +135,7 @@ def run(module):
     if params["arn"]:
         problem = predicted_refs_error("arn", params["arn"], module.check_mode)
         if problem:
-            module.fail_json(msg=problem)
+            raise RolloutError(problem)
         if is_predicted(params["arn"]):
             # Check mode: the certificate is only predicted, so there is nothing to find, and nothing to ask AWS.
             missing_reference("arn", f"certificate {params['arn']}", module.check_mode, module.warn)
@@ -170,6 +160,8 @@ def main():
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     try:
         result = run(module)
+    except RolloutError as exc:
+        module.fail_json(msg=str(exc))
     except (BotoCoreError, ClientError) as exc:
         module.fail_json_aws(exc, msg="Failed to look up certificates")
     module.exit_json(**result)

@@ -133,19 +133,18 @@ options:
             several of them to the same host. Leave room with enough O(spread.requests).
         type: int
         default: 2
+extends_documentation_fragment:
+  - webops.https_rollout._attributes.info_module
 attributes:
   check_mode:
     description: Whether the module can run with C(--check) and predict its result without changing anything.
-    support: full
     details: The module only reads; in check mode it runs the same check.
   diff_mode:
     description: Whether the module shows, with C(--diff), what it changes.
-    support: none
     details: The module changes nothing.
   platform:
     description: Where the module runs.
     platforms: posix
-    support: full
     details: It runs on the controller (or the host it is delegated to) and needs no AWS access.
 notes:
   - The module never reports a change.
@@ -373,12 +372,14 @@ spread:
       sample: 0
 """
 
+import re
 import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.webops.https_rollout.plugins.module_utils import https
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import RolloutError
 
 
 def run_checks(params, clock=time.monotonic, sleep=time.sleep):
@@ -419,10 +420,23 @@ def validate(params):
         return problem
     if params["body_pattern"]:
         try:
-            https.re.compile(params["body_pattern"])
-        except https.re.error as exc:
+            re.compile(params["body_pattern"])
+        except re.error as exc:
             return f"body_pattern={params['body_pattern']!r} is not a valid regular expression: {exc}"
     return None
+
+
+def run(module):
+    """Check the options, then probe until the check passes or the retries run out.
+
+    Returns the report with ``changed=False``; ``main()`` fails the task when it lists failures.
+    """
+    problem = validate(module.params)
+    if problem:
+        raise RolloutError(problem)
+    report = run_checks(module.params)
+    report["changed"] = False
+    return report
 
 
 def main():
@@ -455,18 +469,17 @@ def main():
     )
     if not https.HAS_CRYPTOGRAPHY:
         module.fail_json(msg=missing_required_lib("cryptography"))
-    problem = validate(module.params)
-    if problem:
-        module.fail_json(msg=problem)
-    report = run_checks(module.params)
+    try:
+        report = run(module)
+    except RolloutError as exc:
+        module.fail_json(msg=str(exc))
     if report["failures"]:
         tries = f" after {report['attempts']} tries" if report["attempts"] > 1 else ""
         module.fail_json(
             msg=f"https_check of {module.params['url']} failed{tries}: " + "; ".join(report["failures"]),
-            changed=False,
             **report,
         )
-    module.exit_json(changed=False, **report)
+    module.exit_json(**report)
 
 
 if __name__ == "__main__":

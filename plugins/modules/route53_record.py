@@ -150,6 +150,7 @@ options:
     type: bool
     default: false
 extends_documentation_fragment:
+  - webops.https_rollout._attributes
   - webops.https_rollout.wait
   - webops.https_rollout.predicted
   - amazon.aws.common.modules
@@ -157,17 +158,9 @@ extends_documentation_fragment:
   - amazon.aws.boto3
 attributes:
   check_mode:
-    description: Whether the module can run with C(--check) and predict its result without changing AWS.
-    support: full
     details: Check mode makes read calls only and returns the records as they would be.
   diff_mode:
-    description: Whether the module shows, with C(--diff), the resource before and after the change.
-    support: full
     details: The diff lists, record by record, the records before and after the change.
-  platform:
-    description: What the module manages.
-    platforms: aws
-    support: full
 notes:
   - The module runs on the controller and talks to AWS through boto3. Throttling and C(PriorRequestNotComplete)
     are retried with jittered backoff.
@@ -598,12 +591,57 @@ def wait_insync(client, change_ids, timeout):
     return {"seconds": seconds, "polls": polls}
 
 
+def apply_plan(client, params, planned, check_mode, warn):
+    """Send the planned changes (one ChangeBatch per zone unless AWS's limits cut it) and wait when asked.
+
+    Returns ``(changed, state)``: ``state`` holds ``before`` and ``after`` (``{"records": [...]}``), the changes,
+    batches, change IDs and status, and ``waited`` with ``wait=true``.
+    """
+    before, after, changes, notes = planned
+    for note in notes:
+        warn(note)
+    batches = batches_by_zone(changes)
+    change_ids, status, state = [], None, {}
+    if changes and not check_mode:
+        statuses = []
+        for zone_id, batch in batches:
+            info = route53.change_records(client, zone_id, batch)
+            change_ids.append(info["id"])
+            statuses.append(info["status"])
+        status = "INSYNC" if all(s == "INSYNC" for s in statuses) else "PENDING"
+        if params["wait"] and status != "INSYNC":
+            pending = [i for i, s in zip(change_ids, statuses) if s != "INSYNC"]
+            state["waited"] = wait_insync(client, pending, params["wait_timeout"])
+            status = "INSYNC"
+        elif params["wait"]:
+            state["waited"] = {"seconds": 0.0, "polls": 0}
+    state.update(
+        before={"records": before},
+        after={"records": after},
+        changes=[label for label, _change in changes],
+        batches=len(batches),
+        change_ids=change_ids,
+        change_status=status,
+    )
+    return bool(changes), state
+
+
+def ensure_present(client, params, zones, held, targets, check_mode, warn):
+    """Create or update the records (UPSERT); records that already match are left alone. ``(changed, state)``."""
+    return apply_plan(client, params, plan(params, zones, held, targets), check_mode, warn)
+
+
+def ensure_absent(client, params, zones, held, targets, check_mode, warn):
+    """Delete the records that match what the task gives (DELETE with the record AWS holds). ``(changed, state)``."""
+    return apply_plan(client, params, plan(params, zones, held, targets), check_mode, warn)
+
+
 def run(module):
     params = module.params
     merge_value(params["records"])
     problem = validate_options(params, module.check_mode)
     if problem:
-        module.fail_json(msg=problem)
+        raise RolloutError(problem)
     if not params["records"]:
         # Nothing to do, and nothing to read: for example the validation records of a certificate that
         # acm_certificate only predicts in check mode.
@@ -617,35 +655,9 @@ def run(module):
         lambda: module.client("elbv2", retry_decorator=aws_retry()), params["records"], params["state"], module.check_mode, module.warn
     )
     held = read_current(client, params["records"], zones)
-    before, after, changes, notes = plan(params, zones, held, targets)
-    for note in notes:
-        module.warn(note)
-    batches = batches_by_zone(changes)
-
-    change_ids, status, extra = [], None, {}
-    if changes and not module.check_mode:
-        statuses = []
-        for zone_id, batch in batches:
-            info = route53.change_records(client, zone_id, batch)
-            change_ids.append(info["id"])
-            statuses.append(info["status"])
-        status = "INSYNC" if all(s == "INSYNC" for s in statuses) else "PENDING"
-        if params["wait"] and status != "INSYNC":
-            extra["waited"] = wait_insync(client, [i for i, s in zip(change_ids, statuses) if s != "INSYNC"], params["wait_timeout"])
-            status = "INSYNC"
-        elif params["wait"]:
-            extra["waited"] = {"seconds": 0.0, "polls": 0}
-    return build_result(
-        bool(changes),
-        {"records": before},
-        {"records": after},
-        module._diff,
-        changes=[label for label, _change in changes],
-        batches=len(batches),
-        change_ids=change_ids,
-        change_status=status,
-        **extra,
-    )
+    ensure = ensure_present if params["state"] == "present" else ensure_absent
+    changed, state = ensure(client, params, zones, held, targets, module.check_mode, module.warn)
+    return build_result(changed, state.pop("before"), state.pop("after"), module._diff, **state)
 
 
 def main():
@@ -683,9 +695,7 @@ def main():
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     try:
         result = run(module)
-    except RolloutError as exc:
-        module.fail_json(msg=str(exc))
-    except WaitTimeout as exc:
+    except (RolloutError, WaitTimeout) as exc:
         module.fail_json(msg=str(exc))
     except (BotoCoreError, ClientError) as exc:
         module.fail_json_aws(exc, msg="Failed to manage Route 53 records")

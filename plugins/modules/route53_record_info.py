@@ -70,21 +70,10 @@ options:
       - With O(private_zone=true), pick only among the private zones associated with this VPC.
     type: str
 extends_documentation_fragment:
+  - webops.https_rollout._attributes.info_module
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
-attributes:
-  check_mode:
-    description: Whether the module can run with C(--check) and predict its result without changing AWS.
-    support: full
-    details: The module only reads.
-  diff_mode:
-    description: Whether the module shows, with C(--diff), the resource before and after the change.
-    support: none
-  platform:
-    description: What the module manages.
-    platforms: aws
-    support: full
 seealso:
   - module: webops.https_rollout.route53_record
   - module: webops.https_rollout.elb_load_balancer_info
@@ -375,6 +364,9 @@ def find_by_stack(client, elbv2_client, acm_client, params, region):
 
 def run(module):
     params = module.params
+    problem = validate_options(params)
+    if problem:
+        raise RolloutError(problem)
     client = module.client("route53", retry_decorator=aws_retry())
     if params["name"]:
         records, zones = find_by_name(client, params, module.region)
@@ -405,9 +397,6 @@ def main():
         mutually_exclusive=[["name", "stack"]],
         required_one_of=[["name", "stack"]],
     )
-    problem = validate_options(module.params)
-    if problem:
-        module.fail_json(msg=problem)
     try:
         result = run(module)
     except RolloutError as exc:

@@ -173,11 +173,13 @@ def test_retire_in_check_mode_with_wait_predicts_the_new_certificate_issued(aws,
     monkeypatch.setattr(module, "read_owned", lambda _client, _params, _near: [cert(OLD, ["example.com"])])
     aws.users.clear()
     wanted = params(subject_alternative_names=["www.example.com"], retire_superseded=True, wait=True)
-    changed, _before, after, extra = module.ensure_present(None, lambda: None, wanted, None, True, aws.warn)
+    changed, extra = module.ensure_present(None, lambda: None, wanted, None, True, aws.warn)
+    after = extra["after"]
     assert changed and extra["retired_arns"] == [OLD] and after["superseded_arns"] == []
     assert after["arn"] == "predicted:certificate:web" and aws.deleted == []
     # Without wait the real run would keep it until the certificate is issued: so does check mode.
-    changed, _before, after, extra = module.ensure_present(None, lambda: None, dict(wanted, wait=False), None, True, aws.warn)
+    changed, extra = module.ensure_present(None, lambda: None, dict(wanted, wait=False), None, True, aws.warn)
+    after = extra["after"]
     assert extra["retired_arns"] == [] and after["superseded_arns"] == [OLD]
 
 
@@ -190,7 +192,8 @@ def test_absent_in_use_fails_a_real_run_and_deletes_nothing(aws):
 
 def test_absent_in_use_in_check_mode_warns_and_predicts_the_delete(aws):
     # Issue 12, case 5: after elb_listener state=absent in check mode, the listener is only "would be deleted".
-    changed, before, extra = module.ensure_absent(None, lambda: None, params(state="absent", domain_name=None), True, aws.warn)
+    changed, extra = module.ensure_absent(None, lambda: None, params(state="absent", domain_name=None), True, aws.warn)
+    before, _after = extra.pop("before"), extra.pop("after")
     assert changed and extra == {"deleted_arns": [OLD]} and before["arn"] == OLD
     assert aws.deleted == [] and "still in use" in aws.warnings[0]
 
@@ -203,8 +206,7 @@ def test_absent_with_nothing_left_is_no_change(aws, monkeypatch):
 
     assert module.ensure_absent(None, no_elb, params(state="absent", domain_name=None), False, aws.warn) == (
         False,
-        {},
-        {"deleted_arns": []},
+        {"before": {}, "after": {}, "deleted_arns": []},
     )
 
 
@@ -214,6 +216,7 @@ def test_absent_of_a_predicted_arn_in_check_mode_reads_nothing(aws):
             raise AssertionError(f"a placeholder is never sent to AWS ({name})")
 
     wanted = params(state="absent", domain_name=None, arn="predicted:certificate:web")
-    changed, _before, extra = module.ensure_absent(NoCalls(), NoCalls, wanted, True, aws.warn)
+    changed, extra = module.ensure_absent(NoCalls(), NoCalls, wanted, True, aws.warn)
+    _before, _after = extra.pop("before"), extra.pop("after")
     assert changed and extra == {"deleted_arns": ["predicted:certificate:web"]}
     assert aws.warnings[0].startswith("arn: certificate predicted:certificate:web does not exist yet")

@@ -1,6 +1,8 @@
 """Unit tests for route53_record's planning: what changes, what is refused, and how changes are batched."""
 
+import botocore.session
 import pytest
+from botocore.paginate import Paginator
 
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import RolloutError
 from ansible_collections.webops.https_rollout.plugins.modules import route53_record
@@ -322,7 +324,15 @@ def test_no_records_is_no_change_and_no_call(state, check_mode):
 
 
 class FakeRoute53Zones:
-    def list_hosted_zones(self, aws_retry):  # pylint: disable=unused-argument
+    def get_paginator(self, name):
+        """botocore's own paginator, with Route 53's pagination rules, over this fake."""
+        session = botocore.session.get_session()
+        operation = session.get_service_model("route53").operation_model("ListHostedZones")
+        config = session.get_paginator_model("route53").get_paginator("ListHostedZones")
+        assert name == "list_hosted_zones"
+        return Paginator(self.list_hosted_zones, config, operation)
+
+    def list_hosted_zones(self, aws_retry=False):  # pylint: disable=unused-argument
         zones = [("Z1", "example.test."), ("Z2", "example.test.")]
         return {"HostedZones": [{"Id": f"/hostedzone/{i}", "Name": n, "Config": {"PrivateZone": True}} for i, n in zones]}
 
