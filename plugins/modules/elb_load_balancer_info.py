@@ -261,11 +261,6 @@ def shape(lbs, tags, attributes, stack):
 # ---------------------------------------------------------------------------
 
 
-def describe_load_balancers(client, **params):
-    """DescribeLoadBalancers through the paginator, retried as a whole on throttling."""
-    return elb.paginate(client, "describe_load_balancers", **params).get("LoadBalancers", [])
-
-
 def describe_some(client, key, refs):
     """Load balancers by ``Names`` or ``LoadBalancerArns`` (``key``), 20 per call; missing ones are left out.
 
@@ -276,7 +271,7 @@ def describe_some(client, key, refs):
     for start in range(0, len(refs), DESCRIBE_BATCH):
         batch = refs[start:start + DESCRIBE_BATCH]
         try:
-            found.extend(describe_load_balancers(client, **{key: batch}))
+            found.extend(elb.describe_load_balancers(client, **{key: batch}))
             continue
         except is_boto3_error_code("LoadBalancerNotFound"):
             pass
@@ -284,7 +279,7 @@ def describe_some(client, key, refs):
             continue
         for ref in batch:
             try:
-                found.extend(describe_load_balancers(client, **{key: [ref]}))
+                found.extend(elb.describe_load_balancers(client, **{key: [ref]}))
             except is_boto3_error_code("LoadBalancerNotFound"):
                 pass
     return found
@@ -295,7 +290,7 @@ def find_load_balancers(client, names=None, arns=None, stack=None, include_attri
     if names is not None or arns is not None:
         lbs = describe_some(client, "Names", names or []) + describe_some(client, "LoadBalancerArns", arns or [])
     else:
-        lbs = describe_load_balancers(client)
+        lbs = elb.describe_load_balancers(client)
     unique = {lb["LoadBalancerArn"]: lb for lb in lbs}
     if not unique:
         return []

@@ -274,15 +274,8 @@ def stack_records(rrsets, zone, lb_dns_names, validation_records):
 
 
 def stack_load_balancer_dns_names(elbv2_client, stack):
-    """The DNS names of the load balancers tagged for ``stack``: all load balancers, then their tags 20 at a time."""
-    result = paginated_query_with_retries(elbv2_client, "describe_load_balancers", retry_decorator=aws_retry())
-    lbs = result.get("LoadBalancers", [])
-    if not lbs:
-        return []
-    tags = elb.get_tags(elbv2_client, [lb["LoadBalancerArn"] for lb in lbs])
-    return sorted(
-        lb["DNSName"] for lb in lbs if lb.get("DNSName") and tags.get(lb["LoadBalancerArn"], {}).get(STACK_TAG_KEY) == stack
-    )
+    """The DNS names of the load balancers tagged for ``stack``."""
+    return sorted(lb["DNSName"] for lb, _tags in elb.stack_load_balancers(elbv2_client, stack) if lb.get("DNSName"))
 
 
 def stack_validation_records(acm_client, stack):

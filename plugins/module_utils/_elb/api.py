@@ -14,6 +14,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import STACK_TAG_KEY
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import aws_retry
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import is_predicted
 
@@ -35,6 +36,20 @@ def paginate(client, operation, **params):
     """The full result of a paginated ELBv2 call (``describe_listeners``, ...): every page, through boto3's
     paginator, retried as a whole on throttling."""
     return _full_result(client, operation, params)
+
+
+def describe_load_balancers(client, **params):
+    """DescribeLoadBalancers (all, or by ``Names`` / ``LoadBalancerArns``) through the paginator (boto3 shape)."""
+    return paginate(client, "describe_load_balancers", **params).get("LoadBalancers", [])
+
+
+def stack_load_balancers(client, stack):
+    """``[(load balancer, tags)]`` of every load balancer tagged ``https-rollout:stack=<stack>`` (boto3 shape):
+    all load balancers through the paginator, then their tags 20 ARNs a call."""
+    lbs = describe_load_balancers(client)
+    tags = get_tags(client, [lb["LoadBalancerArn"] for lb in lbs]) if lbs else {}
+    return [(lb, tags.get(lb["LoadBalancerArn"], {})) for lb in lbs
+            if tags.get(lb["LoadBalancerArn"], {}).get(STACK_TAG_KEY) == stack]
 
 
 def describe_listeners(client, load_balancer_arn):
