@@ -4,9 +4,10 @@ import botocore.exceptions
 
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb import api
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb import listeners
+from ansible_collections.webops.https_rollout.tests.unit.plugins.module_utils._elb.lb_fixtures import AWS_LB
+from ansible_collections.webops.https_rollout.tests.unit.plugins.module_utils._elb.lb_fixtures import ARN
 
 
-ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012"
 TG_A = f"{ARN}:targetgroup/a/1111"
 TG_B = f"{ARN}:targetgroup/b/2222"
 
@@ -16,23 +17,6 @@ class ClientError(botocore.exceptions.ClientError):
 
     def __init__(self, code):
         super().__init__({"Error": {"Code": code, "Message": code}}, "Describe")
-
-
-AWS_LB = {
-    "LoadBalancerArn": f"{ARN}:loadbalancer/app/web/abc",
-    "LoadBalancerName": "web",
-    "DNSName": "web-1.us-east-1.elb.amazonaws.com",
-    "CanonicalHostedZoneId": "Z35SXDOTRQ7X7K",
-    "VpcId": "vpc-1",
-    "State": {"Code": "active"},
-    "Type": "application",
-    "AvailabilityZones": [
-        {"ZoneName": "us-east-1b", "SubnetId": "subnet-0bbbbbbbbbbbbbbbb"},
-        {"ZoneName": "us-east-1a", "SubnetId": "subnet-0aaaaaaaaaaaaaaaa"},
-    ],
-    "SecurityGroups": ["sg-02222222222222222", "sg-01111111111111111"],
-    "IpAddressType": "ipv4",
-}
 
 
 class Paginated:

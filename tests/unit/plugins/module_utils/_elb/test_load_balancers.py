@@ -4,9 +4,9 @@ import pytest
 
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb import api
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb import load_balancers
+from ansible_collections.webops.https_rollout.tests.unit.plugins.module_utils._elb.lb_fixtures import AWS_LB
 
 
-ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012"
 MOTO_FRESH_ATTRIBUTES = {
     "access_logs.s3.bucket": "",
     "access_logs.s3.prefix": "",
@@ -25,23 +25,6 @@ def lb_params(**overrides):
     }
     base.update(overrides)
     return base
-
-
-AWS_LB = {
-    "LoadBalancerArn": f"{ARN}:loadbalancer/app/web/abc",
-    "LoadBalancerName": "web",
-    "DNSName": "web-1.us-east-1.elb.amazonaws.com",
-    "CanonicalHostedZoneId": "Z35SXDOTRQ7X7K",
-    "VpcId": "vpc-1",
-    "State": {"Code": "active"},
-    "Type": "application",
-    "AvailabilityZones": [
-        {"ZoneName": "us-east-1b", "SubnetId": "subnet-0bbbbbbbbbbbbbbbb"},
-        {"ZoneName": "us-east-1a", "SubnetId": "subnet-0aaaaaaaaaaaaaaaa"},
-    ],
-    "SecurityGroups": ["sg-02222222222222222", "sg-01111111111111111"],
-    "IpAddressType": "ipv4",
-}
 
 
 def test_missing_attributes_are_not_set():
