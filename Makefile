@@ -14,7 +14,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLL_ROOT)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := true
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv layout test sanity unit integration lint changelog-lint build bench clean engine image haproxy molecule demo demo-down e2e test-compat
+.PHONY: help venv layout test sanity unit integration lint changelog-lint build bench clean engine image haproxy molecule demo demo-down e2e ee ee-image test-compat
 
 help:
 	@echo "make test         every suite (sanity, unit, integration, lint, molecule), ends with 'N passed, N failed'"
@@ -27,6 +27,9 @@ help:
 	@echo "                  and real HTTPS requests through the edge; curl lines to paste"
 	@echo "make demo-down    stop and remove the sandbox"
 	@echo "make e2e          site.yml, rerun, rotation, an interrupted run, the IAM policy, teardown.yml; fresh sandboxes"
+	@echo "make ee-image     build the execution environment image from meta/execution-environment.yml, offline (reused"
+	@echo "                  when its inputs are unchanged; the e2e suite builds it too)"
+	@echo "make ee           site.yml and teardown.yml as ansible-runner jobs in that image, against a fresh sandbox"
 	@echo "make test-compat  the integration targets against amazon.aws $(COMPAT_AMAZON_AWS).x (from the ansible $(COMPAT_ANSIBLE) wheel); not in make test"
 	@echo "make bench        API call counts and wall time of the modules and of the sandbox rollout, printed"
 	@echo "make build        ansible-galaxy collection build into $(BUILD)/dist"
@@ -95,6 +98,19 @@ demo-down: venv
 # End to end in the sandbox: site.yml, a no-op rerun, requests through the edge, a certificate rotation, teardown.yml.
 e2e: layout image haproxy
 	$(BIN)/python -m pytest tests/e2e -p no:cacheprovider --junitxml=$(RESULTS)/e2e.xml
+
+# The execution environment image, built here by ansible-builder from meta/execution-environment.yml (unchanged) on the
+# sandbox's local Debian base, with offline overrides in a derived definition under $(BUILD)/ee: a wheelhouse that pip
+# downloads on this host, this collection's artifact and the venv's amazon.aws for ansible-galaxy --offline. Tagged
+# webops/https-rollout-ee:<hash of the inputs> and reused while they are unchanged.
+ee-image: layout image
+	$(BIN)/python sandbox/ee/build.py --workdir $(BUILD)/ee
+
+# The rollout in that image: site.yml and teardown.yml as ansible-runner jobs with process isolation (docker), against a
+# sandbox of their own; the same tests run within `make e2e` (tests/e2e/test_runner.py).
+ee: ee-image haproxy
+	$(BIN)/python -m pytest tests/e2e/test_runner.py -k execution_environment -p no:cacheprovider \
+		--junitxml=$(RESULTS)/ee.xml
 
 # The integration targets against the amazon.aws of a newer `ansible` release (whose wheel is fetched and unpacked into
 # $(BUILD)/compat and put first on the collections path); `make integration` covers the venv's amazon.aws 10.x.

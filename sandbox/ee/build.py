@@ -34,6 +34,8 @@ import time
 from pathlib import Path
 
 import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -102,8 +104,8 @@ def requirement_lines(definition: dict, collections: list[Path]) -> list[str]:
     for path in [REPO / deps["python"], *collections]:
         text = path.read_text(encoding="utf-8") if path.is_file() else ""
         lines += [line.split("#", 1)[0].strip() for line in text.splitlines()]
-    excluded = set(deps.get("exclude", {}).get("python", []))
-    return [line for line in lines if line and line.split(">")[0].split("=")[0].split("<")[0] not in excluded]
+    excluded = {canonicalize_name(name) for name in deps.get("exclude", {}).get("python", [])}
+    return [line for line in lines if line and canonicalize_name(Requirement(line).name) not in excluded]
 
 
 def download_wheels(lines: list[str], wheelhouse: Path, scratch: Path) -> None:
@@ -147,6 +149,15 @@ def derived_definition(shipped: dict, tag: str, collections: list[Path]) -> dict
 
 def image_exists(tag: str) -> bool:
     return subprocess.run(["docker", "image", "inspect", tag], capture_output=True, check=False).returncode == 0
+
+
+def remove_older(tag: str) -> None:
+    """Remove the images of this name built from older inputs (those no container uses: docker refuses the others)."""
+    listed = subprocess.run(["docker", "image", "ls", "--format", "{{.Repository}}:{{.Tag}}", IMAGE],
+                            capture_output=True, text=True, check=False).stdout.split()
+    for old in listed:
+        if old != tag:
+            subprocess.run(["docker", "image", "rm", old], capture_output=True, check=False)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -205,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     if done.returncode != 0:
         print(log.read_text(encoding="utf-8", errors="replace")[-6000:], file=sys.stderr)
         raise SystemExit(f"ee: ansible-builder build failed ({done.returncode}); see {log}")
+    remove_older(tag)
     seconds = time.monotonic() - started
     (workdir / "build-seconds").write_text(f"{seconds:.0f}\n", encoding="utf-8")
     print(f"image: {tag} built in {seconds:.0f} s")

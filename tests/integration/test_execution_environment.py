@@ -155,3 +155,49 @@ def test_introspection_merges_the_installed_collections_requirements(rendered, t
     assert not any(line.startswith("aiobotocore") for line in pip_lines), pip_lines
     assert any(line.startswith("openssh-client [platform:dpkg]") for line in bindep_lines), bindep_lines
     assert any(line.startswith("ca-certificates") for line in bindep_lines), bindep_lines
+
+
+def test_offline_build_overrides_leave_the_shipped_definition_as_it_is(definition, tmp_path):
+    """sandbox/ee/build.py's derived definition: the shipped one plus the offline feeding, and it renders offline."""
+    sys.path.insert(0, str(REPO / "sandbox" / "ee"))
+    try:
+        import build as ee_build  # pylint: disable=import-outside-toplevel,import-error
+    finally:
+        sys.path.remove(str(REPO / "sandbox" / "ee"))
+    ours = tmp_path / "collections" / "webops-https_rollout-0.1.0.tar.gz"
+    amazon = tmp_path / "collections" / "amazon-aws-10.1.2"
+    amazon.mkdir(parents=True)
+    ours.write_bytes(b"")
+    derived = ee_build.derived_definition(definition, "webops/https-rollout-ee:test", [ours, amazon])
+    assert derived["images"] == definition["images"]
+    for key in ("python_interpreter", "ansible_core", "ansible_runner", "python", "system", "exclude"):
+        assert derived["dependencies"][key] == definition["dependencies"][key], key
+    assert derived["dependencies"]["galaxy"] == {"collections": [
+        {"name": "/build/collections/webops-https_rollout-0.1.0.tar.gz", "type": "file"},
+        {"name": "/build/collections/amazon-aws-10.1.2", "type": "dir"},
+    ]}
+    steps = derived["additional_build_steps"]["prepend_base"]
+    assert steps[: len(definition["additional_build_steps"]["prepend_base"])] == definition["additional_build_steps"]["prepend_base"]
+    assert "COPY _build/wheelhouse /wheelhouse" in steps
+    assert any(step.startswith("ENV PIP_NO_INDEX=1 PIP_FIND_LINKS=/wheelhouse") for step in steps)
+    # The shipped definition is not touched by the derivation.
+    assert yaml.safe_load(DEFINITION.read_text(encoding="utf-8")) == definition
+
+    # The derived definition renders offline, the wheelhouse and the collections in the context.
+    (tmp_path / "wheelhouse").mkdir()
+    for name in ("requirements.txt", "bindep.txt"):
+        shutil.copy(REPO / name, tmp_path / name)
+    (tmp_path / "execution-environment.yml").write_text(yaml.safe_dump(derived, sort_keys=False), encoding="utf-8")
+    run = subprocess.run(
+        [*offline_prefix(), str(BIN / "ansible-builder"), "create", "-f", "execution-environment.yml", "-c", "context",
+         "--output-filename", "Containerfile"],
+        cwd=tmp_path, env=offline_env(), capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    containerfile = (tmp_path / "context" / "Containerfile").read_text(encoding="utf-8")
+    assert arg_value(containerfile, "ANSIBLE_GALAXY_CLI_COLLECTION_OPTS") == "--offline"
+    assert (tmp_path / "context" / "_build" / "collections" / "amazon-aws-10.1.2").is_dir()
+    assert (tmp_path / "context" / "_build" / "wheelhouse").is_dir()
+    lines = containerfile.splitlines()
+    assert lines.index("COPY _build/wheelhouse /wheelhouse") < next(
+        i for i, line in enumerate(lines) if "pip install --no-cache-dir $ANSIBLE_INSTALL_REFS" in line)
