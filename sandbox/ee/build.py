@@ -16,7 +16,7 @@ The image is tagged ``webops/https-rollout-ee:<key>``, the key being a hash of e
 definitions, the files they name, both collections' FILES.json, the wheel names, the base image's ID, the versions
 of ansible-builder and of this script), and reused when an image with that tag exists.
 
-Usage: build.py [--workdir DIR] [--rebuild] [--print-tag]
+Usage: build.py [--workdir DIR] [--rebuild] [--no-cache]
 Prints ``image: <tag> built in N s`` or ``image: <tag> exists, reused``; the last line of stdout is the tag.
 """
 
@@ -164,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--workdir", type=Path, default=REPO / ".build" / "ee")
     parser.add_argument("--rebuild", action="store_true", help="build even when the image exists")
+    parser.add_argument("--no-cache", action="store_true", help="build without the engine's layer cache (as on a fresh machine)")
     args = parser.parse_args(argv)
     workdir = args.workdir.resolve()
     started = time.monotonic()
@@ -210,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     with open(log, "w", encoding="utf-8") as handle:
         done = subprocess.run(
             [str(BIN / "ansible-builder"), "build", "-f", "execution-environment.yml", "-c", "context",
-             "--container-runtime", "docker", "--tag", tag, "-v3"],
+             "--container-runtime", "docker", "--tag", tag, "-v3", *(["--no-cache"] if args.no_cache else [])],
             cwd=stage, env=env, stdout=handle, stderr=subprocess.STDOUT, check=False,
         )  # fmt: skip
     if done.returncode != 0:
