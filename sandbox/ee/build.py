@@ -13,8 +13,8 @@ containers needs, in a derived definition under the build folder (never in the s
   installs an installed collection's folder, MANIFEST.json and all); it runs with ``--offline``.
 
 The image is tagged ``webops/https-rollout-ee:<key>``, the key being a hash of every input (the shipped and derived
-definitions, the files they name, both collections' FILES.json, the wheel names, the base image's ID, the versions
-of ansible-builder and of this script), and reused when an image with that tag exists.
+definitions, the files they name, both collections' FILES.json, the pip requirements and the venv's versions they are
+pinned to, the base image's ID, the versions of ansible-builder and of this script), and reused when an image with that tag exists.
 
 Usage: build.py [--workdir DIR] [--rebuild] [--no-cache]
 Prints ``image: <tag> built in N s`` or ``image: <tag> exists, reused``; the last line of stdout is the tag.
@@ -108,15 +108,20 @@ def requirement_lines(definition: dict, collections: list[Path]) -> list[str]:
     return [line for line in lines if line and canonicalize_name(Requirement(line).name) not in excluded]
 
 
-def download_wheels(lines: list[str], wheelhouse: Path, scratch: Path) -> None:
-    """pip download every requirement as wheels for the image's Python, pinned to this venv's versions."""
-    wheelhouse.mkdir(parents=True, exist_ok=True)
+def pip_inputs(lines: list[str], scratch: Path) -> tuple[Path, Path]:
+    """Write the requirements and the constraints (this venv's versions) of the wheelhouse; return both paths."""
     requirements = scratch / "ee-requirements.txt"
     requirements.write_text("\n".join(lines) + "\n", encoding="utf-8")
     frozen = run([sys.executable, "-m", "pip", "freeze", "--exclude-editable"]).stdout.splitlines()
     constraints = scratch / "ee-constraints.txt"
     constraints.write_text("\n".join(line for line in frozen if "==" in line and " @ " not in line) + "\n",
                            encoding="utf-8")
+    return requirements, constraints
+
+
+def download_wheels(requirements: Path, constraints: Path, wheelhouse: Path) -> None:
+    """pip download every requirement as wheels for the image's Python (pip's cache makes a repeat cheap)."""
+    wheelhouse.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
                "--dest", str(wheelhouse), "--only-binary=:all:", "--python-version", PYTHON_VERSION,
                "--implementation", "cp", "-r", str(requirements), "-c", str(constraints)]
@@ -183,19 +188,15 @@ def main(argv: list[str] | None = None) -> int:
     amazon = copy_installed(SITE_COLLECTIONS / "amazon" / "aws", stage / "collections")
     collections = [ours, amazon]
     lines = requirement_lines(shipped, [SITE_COLLECTIONS / "amazon" / "aws" / "requirements.txt"])
-    # The wheelhouse is kept between builds (pip download skips the wheels it already has).
-    wheelhouse = workdir / "wheelhouse"
-    download_wheels(lines, wheelhouse, workdir)
-    shutil.copytree(wheelhouse, stage / "wheelhouse")
+    requirements, constraints = pip_inputs(lines, stage)
     for key in ("python", "system"):
         shutil.copy(REPO / shipped["dependencies"][key], stage / shipped["dependencies"][key])
 
     key = hashlib.sha256()
     for part in (DEFINITION.read_bytes(), Path(__file__).read_bytes(), base_id.stdout.strip().encode(),
                  run([str(BIN / "ansible-builder"), "--version"]).stdout.encode(),
-                 *(path.read_bytes() for path in sorted((stage).glob("*.txt"))),
-                 *(collection_digest(path).encode() for path in collections),
-                 "\n".join(sorted(path.name for path in wheelhouse.iterdir())).encode()):
+                 *(path.read_bytes() for path in sorted(stage.glob("*.txt"))),
+                 *(collection_digest(path).encode() for path in collections)):
         key.update(hashlib.sha256(part).digest())
     tag = f"{IMAGE}:{key.hexdigest()[:16]}"
     if image_exists(tag) and not args.rebuild:
@@ -203,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
         print(tag)
         return 0
 
+    # The wheels are fetched only for a build: a reuse needs no index.
+    download_wheels(requirements, constraints, stage / "wheelhouse")
     definition = derived_definition(shipped, tag, collections)
     (stage / "execution-environment.yml").write_text(yaml.safe_dump(definition, sort_keys=False), encoding="utf-8")
     log = workdir / "build.log"
