@@ -53,6 +53,8 @@ ansible_runner = pytest.importorskip("ansible_runner")
 
 JOB_TIMEOUT = 900
 EE_BUILD_TIMEOUT = 1800
+# Where ansible-builder installs the collections in the image.
+IMAGE_COLLECTIONS = "/usr/share/ansible/collections/ansible_collections"
 SITE_COLLECTIONS = Path(ansible_runner.__file__).resolve().parents[1] / "ansible_collections"
 SUMMARY_HEADER = f"== HTTPS rollout of stack {STACK} =="
 # Results that close a task on a host; runner_on_ok carries `changed` (there is no runner_on_changed event).
@@ -265,7 +267,7 @@ def ee_private_data_dir(sandbox, ee_image, tmp_path_factory) -> Path:  # pylint:
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_DEFAULT_REGION": "us-east-1",
         # The project's collections, then the image's (where ansible-builder installed them).
-        "ANSIBLE_COLLECTIONS_PATH": "/runner/project/collections:/usr/share/ansible/collections",
+        "ANSIBLE_COLLECTIONS_PATH": f"/runner/project/collections:{IMAGE_COLLECTIONS.rsplit('/', 1)[0]}",
         "ANSIBLE_PIPELINING": "true",
         "ANSIBLE_NOCOLOR": "true",
     }
@@ -299,6 +301,12 @@ def test_site_in_the_execution_environment(sandbox, ee_image, ee_private_data_di
     assert command[:2] == ["docker", "run"] and ee_image in command and "--network=host" in command, command
     installed = ee_private_data_dir / "project" / "collections" / "ansible_collections"
     assert sorted(path.name for path in installed.iterdir()) == ["community"]
+    # The roles' tasks were read from the collection ansible-builder installed in the image.
+    role_tasks = {e["event_data"]["task_path"].rsplit(":", 1)[0] for e in events
+                  if e["event"] == "playbook_on_task_start" and "/roles/" in e["event_data"].get("task_path", "")}
+    assert role_tasks, "no role task in the job events"
+    outside = [path for path in role_tasks if not path.startswith(f"{IMAGE_COLLECTIONS}/webops/https_rollout/roles/")]
+    assert not outside, f"role tasks not from the image's collection: {outside}"
 
 
 def test_teardown_in_the_execution_environment(sandbox, ee_image, ee_private_data_dir):
