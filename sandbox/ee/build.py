@@ -165,6 +165,24 @@ def remove_older(tag: str) -> None:
             subprocess.run(["docker", "image", "rm", old], capture_output=True, check=False)
 
 
+def remove_stage_images(log: Path) -> None:
+    """Remove the untagged images the galaxy and builder stages left (the legacy builder keeps every stage's image).
+
+    Each is the last image the log names before the next stage's ``FROM``; the final image and the base stage's
+    (its parent) stay. docker refuses to remove an image that is still in use, and that is fine.
+    """
+    last = None
+    stage_images = []
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        if line.startswith(" ---> ") and " " not in line[6:].strip():
+            last = line[6:].strip()
+        elif " : FROM " in line and last:
+            stage_images.append(last)
+    # The first FROM of a stage after "base" follows the base stage's image, which the final image builds on.
+    for image in stage_images[1:]:
+        subprocess.run(["docker", "image", "rm", image], capture_output=True, check=False)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--workdir", type=Path, default=REPO / ".build" / "ee")
@@ -221,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         print(log.read_text(encoding="utf-8", errors="replace")[-6000:], file=sys.stderr)
         raise SystemExit(f"ee: ansible-builder build failed ({done.returncode}); see {log}")
     remove_older(tag)
+    remove_stage_images(log)
     seconds = time.monotonic() - started
     (workdir / "build-seconds").write_text(f"{seconds:.0f}\n", encoding="utf-8")
     print(f"image: {tag} built in {seconds:.0f} s")
