@@ -64,8 +64,10 @@ def fresh_sandbox(name: str, workdir: Path):
 
 @pytest.fixture(scope="module")
 def sandbox(tmp_path_factory):
-    """The sandbox of this module's tests (containers webops-e2e-*)."""
-    yield from fresh_sandbox("e2e", tmp_path_factory.mktemp("sandbox"))
+    """The sandbox of this module's tests (containers webops-e2e-*, or webops-<HTTPS_ROLLOUT_E2E_SANDBOX>-* so that
+    two checkouts on one machine never share containers)."""
+    name = os.environ.get("HTTPS_ROLLOUT_E2E_SANDBOX", "e2e")
+    yield from fresh_sandbox(name, tmp_path_factory.mktemp("sandbox"))
 
 
 def recording_lines(box: Sandbox) -> list[str]:
