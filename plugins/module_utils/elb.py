@@ -13,6 +13,8 @@ other directly. Where each piece lives:
 - ``_elb/actions.py``: default actions and rule actions, and the "referenced target groups exist" check;
 - ``_elb/rules.py``: listener rule conditions and rules;
 - ``_elb/target_groups.py`` and ``_elb/target_group_validation.py``: target groups;
+- ``_elb/reconcile_<resource>.py``: the one reconciliation of each resource (read, wait, ``ensure_<resource>_present``,
+  ``ensure_<resource>_absent``, each returning ``(changed, state)``), shared by the modules and the stack engine;
 - ``_elb/protocols.py``: the protocols and load balancer types.
 
 Every function takes a boto3 ``elbv2`` (or ``acm``) client wrapped with ``common.aws_retry`` and explicit
@@ -65,10 +67,28 @@ from ansible_collections.webops.https_rollout.plugins.module_utils._elb.load_bal
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb.load_balancers import validate_load_balancer  # noqa: F401
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb.protocols import HTTP_PROTOCOLS  # noqa: F401
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb.protocols import TLS_PROTOCOLS  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_listeners import listener_argument_spec  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_listeners import check_listener_certificates  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_listeners import ensure_listener_absent  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_listeners import ensure_listener_present  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_listeners import find_listener  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_listeners import read_listener  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_load_balancers import load_balancer_argument_spec  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_load_balancers import ensure_load_balancer_absent  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_load_balancers import ensure_load_balancer_present  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_load_balancers import read_load_balancer  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_load_balancers import wait_until_active  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_load_balancers import wait_until_deleted  # noqa: F401
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb.rules import conditions_request  # noqa: F401
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb.rules import desired_conditions  # noqa: F401
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb.rules import rule_state  # noqa: F401
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb.rules import validate_rule  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_rules import rule_argument_spec  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_rules import ensure_rule_absent  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_rules import ensure_rule_present  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_rules import find_rule  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_rules import find_rule_listener  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_rules import pick_rule  # noqa: F401
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb.target_group_validation import validate_target_group  # noqa: F401
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb.target_groups import create_target_group  # noqa: F401
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb.target_groups import create_target_group_request  # noqa: F401
@@ -85,3 +105,9 @@ from ansible_collections.webops.https_rollout.plugins.module_utils._elb.target_g
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb.target_groups import target_changes  # noqa: F401
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb.target_groups import target_group_state  # noqa: F401
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb.target_groups import targets_state  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_target_groups import target_group_argument_spec  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_target_groups import ensure_target_group_absent  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_target_groups import ensure_target_group_present  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_target_groups import read_target_group  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_target_groups import target_group_from_description  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_target_groups import wait_until_healthy  # noqa: F401

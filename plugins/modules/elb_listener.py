@@ -325,137 +325,9 @@ from ansible_collections.webops.https_rollout.plugins.module_utils.common import
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import WaitTimeout
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import aws_retry
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import build_result
-from ansible_collections.webops.https_rollout.plugins.module_utils.common import desired_tags
-from ansible_collections.webops.https_rollout.plugins.module_utils.common import is_predicted
-from ansible_collections.webops.https_rollout.plugins.module_utils.common import missing_reference
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import ownership_argument_spec
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import ownership_error
-from ansible_collections.webops.https_rollout.plugins.module_utils.common import predicted_name
-from ansible_collections.webops.https_rollout.plugins.module_utils.common import predicted_ref
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import predicted_refs_error
-from ansible_collections.webops.https_rollout.plugins.module_utils.common import tag_changes
-
-
-def read_listener(client, listener):
-    """The snake_case state of a listener description: its tags and, with TLS, its SNI certificates."""
-    arn = listener["ListenerArn"]
-    sni = None
-    if listener.get("Protocol") in elb.TLS_PROTOCOLS:
-        sni = elb.describe_listener_certificates(client, arn)
-    tags = elb.get_tags(client, [arn]).get(arn, {})
-    return elb.listener_state(listener, sni, tags)
-
-
-def find_listener(client, lb, port):
-    for listener in elb.describe_listeners(client, lb["LoadBalancerArn"]):
-        if lb.get("Type") == "gateway" or listener.get("Port") == port:
-            return listener
-    return None
-
-
-def check_certificates(acm_client, certificates, check_mode, warn):
-    """Fail unless every certificate is ISSUED in ACM.
-
-    ``certificates`` is ``[(option, arn)]``: the option that names each one, for the message. ``acm_client`` is
-    called for the client only when needed. A check-mode placeholder (a certificate that an earlier check-mode
-    task would request) is not looked up: check mode warns and goes on, a real run refuses it.
-    """
-    for option, arn in certificates:
-        if is_predicted(arn):
-            missing_reference(option, f"certificate {arn}", check_mode, warn)
-            continue
-        status = elb.certificate_status(acm_client(), arn)
-        if status != "ISSUED":
-            seen = "does not exist" if status is None else f"is {status}"
-            raise RolloutError(
-                f"{option}: certificate {arn} {seen}, and a listener may only use an ISSUED certificate: "
-                "wait until ACM issues it (DNS validation records in place), or give another certificate"
-            )
-
-
-def ensure_present(client, acm_client, lb, current, params, check_mode, warn):
-    """Create or update the listener. Returns ``(changed, state)``.
-
-    ``acm_client`` returns an ACM client (made only when a certificate has to be checked);
-    ``warn`` reports a warning.
-    """
-    action = params["default_action"]
-    # In check mode an earlier task may only have predicted them.
-    resolved = elb.existing_target_groups(client, "default_action", action, check_mode, warn)
-    wanted_action = elb.desired_action(elb.REDIRECT_TO_HTTPS if params["redirect_to_https"] else action, resolved)
-    wanted = elb.desired_listener(params, wanted_action, current)
-    tls = wanted["protocol"] in elb.TLS_PROTOCOLS
-    wanted_tags = desired_tags(params["tags"], params["stack"])
-
-    if current is None:
-        changes = {"create": True}
-        current_extra = []
-        to_set, to_remove_tags = {}, []
-    else:
-        changes = elb.listener_changes(current, wanted)
-        current_extra = current["extra_certificate_arns"]
-        to_set, to_remove_tags = tag_changes(current["tags"], wanted_tags, params["purge_tags"])
-    to_add, to_remove = [], []
-    if tls:
-        to_add, to_remove = elb.certificate_changes(
-            current_extra, params["extra_certificate_arns"], params["purge_extra_certificates"], wanted["certificate_arn"]
-        )
-    changed = bool(changes or to_add or to_remove or to_set or to_remove_tags)
-
-    # Everything that could refuse the change is checked before the first mutating call.
-    new_certificates = [("extra_certificate_arns", arn) for arn in to_add]
-    if tls and (current is None or wanted["certificate_arn"] != current["certificate_arn"]):
-        new_certificates.insert(0, ("certificate_arn", wanted["certificate_arn"]))
-    check_certificates(acm_client, new_certificates, check_mode, warn)
-    if tls and (current is None or wanted["ssl_policy"] != current["ssl_policy"]):
-        if not elb.ssl_policy_exists(client, wanted["ssl_policy"]):
-            raise RolloutError(
-                f"ssl_policy={wanted['ssl_policy']!r} is not a TLS policy AWS offers: see "
-                f"'aws elbv2 describe-ssl-policies', or leave it out for {elb.DEFAULT_SSL_POLICY}"
-            )
-
-    if check_mode:
-        state = elb.predict_listener(current, wanted, params["port"], to_add, to_remove, wanted_tags, params["purge_tags"])
-        state["load_balancer_arn"] = lb["LoadBalancerArn"] or predicted_ref("load-balancer", predicted_name(params["load_balancer"]))
-        if current is None:
-            state["arn"] = predicted_ref("listener", f"{predicted_name(params['load_balancer'])}:{params['port']}")
-        return changed, state
-    if not changed:
-        return False, current
-
-    if current is None:
-        request = elb.create_listener_request(lb["LoadBalancerArn"], params["port"], wanted, wanted_tags)
-        arn = client.create_listener(aws_retry=True, **request)["Listeners"][0]["ListenerArn"]
-    else:
-        arn = current["arn"]
-        if changes:
-            client.modify_listener(aws_retry=True, ListenerArn=arn, **changes)
-            if tls and "Certificates" in changes:
-                # AWS keeps the SNI certificates over a new default certificate, but not every implementation of
-                # ELB does (moto drops them): look again, and put back what is missing.
-                present = {c for c, is_default in elb.describe_listener_certificates(client, arn) if not is_default}
-                wanted_extra = (set(current_extra) | set(to_add)) - set(to_remove) - {wanted["certificate_arn"]}
-                to_add = sorted(wanted_extra - present)
-                to_remove = sorted(set(to_remove) & present)
-        elb.update_tags(client, arn, to_set, to_remove_tags)
-    if to_add:
-        client.add_listener_certificates(
-            aws_retry=True, ListenerArn=arn, Certificates=[{"CertificateArn": c} for c in to_add]
-        )
-    if to_remove:
-        client.remove_listener_certificates(
-            aws_retry=True, ListenerArn=arn, Certificates=[{"CertificateArn": c} for c in to_remove]
-        )
-    return True, read_listener(client, elb.describe_listener(client, arn))
-
-
-def ensure_absent(client, current, check_mode):
-    """Delete the listener. Returns ``(changed, state)``."""
-    if current is None:
-        return False, {}
-    if not check_mode:
-        client.delete_listener(aws_retry=True, ListenerArn=current["arn"])
-    return True, {}
 
 
 def run(module):
@@ -474,7 +346,7 @@ def run(module):
     lb = elb.find_load_balancer(client, params["load_balancer"])
     if lb is None:
         if params["state"] == "absent":
-            changed, state = ensure_absent(client, None, module.check_mode)
+            changed, state = elb.ensure_listener_absent(client, None, module.check_mode)
             return build_result(changed, {}, state, module._diff)
         problem = (
             f"load_balancer={params['load_balancer']!r} does not exist: create it first "
@@ -490,8 +362,8 @@ def run(module):
         if problem:
             raise RolloutError(problem)
 
-    listener = find_listener(client, lb, params["port"]) if lb["LoadBalancerArn"] else None
-    current = read_listener(client, listener) if listener else None
+    listener = elb.find_listener(client, lb, params["port"]) if lb["LoadBalancerArn"] else None
+    current = elb.read_listener(client, listener) if listener else None
     what = f"{params['load_balancer']}:{params['port']}"
     if current:
         problem = ownership_error("listener", what, current["tags"], params["stack"], params["state"] == "absent")
@@ -499,7 +371,7 @@ def run(module):
             raise RolloutError(problem)
 
     if params["state"] == "absent":
-        changed, state = ensure_absent(client, current, module.check_mode)
+        changed, state = elb.ensure_listener_absent(client, current, module.check_mode)
         return build_result(changed, current or {}, state, module._diff)
     acm_clients = []
 
@@ -508,25 +380,12 @@ def run(module):
             acm_clients.append(module.client("acm", retry_decorator=aws_retry()))
         return acm_clients[0]
 
-    changed, after = ensure_present(client, acm_client, lb, current, params, module.check_mode, module.warn)
+    changed, after = elb.ensure_listener_present(client, acm_client, lb, current, params, module.check_mode, module.warn)
     return build_result(changed, current, after, module._diff)
 
 
 def main():
-    argument_spec = dict(
-        load_balancer=dict(type="str", required=True),
-        port=dict(type="int"),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-        protocol=dict(type="str", choices=["HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP"]),
-        default_action=dict(type="dict", options=elb.action_argument_spec()),
-        redirect_to_https=dict(type="bool", default=False),
-        certificate_arn=dict(type="str"),
-        extra_certificate_arns=dict(type="list", elements="str"),
-        purge_extra_certificates=dict(type="bool", default=True),
-        ssl_policy=dict(type="str"),
-        alpn_policy=dict(type="str", choices=["HTTP1Only", "HTTP2Only", "HTTP2Optional", "HTTP2Preferred", "None"]),
-        **ownership_argument_spec(),
-    )
+    argument_spec = dict(**elb.listener_argument_spec(), **ownership_argument_spec())
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     try:
         result = run(module)

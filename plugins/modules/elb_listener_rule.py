@@ -302,125 +302,11 @@ from ansible_collections.webops.https_rollout.plugins.module_utils import elb
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import RolloutError
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import WaitFailed
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import WaitTimeout
-from ansible_collections.webops.https_rollout.plugins.module_utils.common import apply_tag_changes
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import aws_retry
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import build_result
-from ansible_collections.webops.https_rollout.plugins.module_utils.common import desired_tags
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import ownership_argument_spec
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import ownership_error
-from ansible_collections.webops.https_rollout.plugins.module_utils.common import predicted_name
-from ansible_collections.webops.https_rollout.plugins.module_utils.common import predicted_ref
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import predicted_refs_error
-from ansible_collections.webops.https_rollout.plugins.module_utils.common import tag_changes
-
-
-def find_listener(client, params):
-    """The listener description, or None when it (or its load balancer) does not exist."""
-    if params["listener_arn"]:
-        return elb.describe_listener(client, params["listener_arn"])
-    lb = elb.find_load_balancer(client, params["load_balancer"])
-    if lb is None:
-        return None
-    for listener in elb.describe_listeners(client, lb["LoadBalancerArn"]):
-        if listener.get("Port") == params["port"]:
-            return listener
-    return None
-
-
-def find_rule(client, listener_arn, params):
-    """``(current_state, occupant_state)``: the rule the options identify, and the rule at ``priority`` (if another)."""
-    rules = [r for r in elb.describe_rules(client, listener_arn) if not r.get("IsDefault")]
-    at_priority = [r for r in rules if str(r.get("Priority")) == str(params["priority"])] if params["priority"] else []
-    wanted = rules if params["name"] else at_priority
-    tags = elb.get_tags(client, [r["RuleArn"] for r in wanted]) if wanted else {}
-    states = {r["RuleArn"]: dict(elb.rule_state(r, tags.get(r["RuleArn"], {})), listener_arn=listener_arn) for r in wanted}
-    occupant = states.get(at_priority[0]["RuleArn"]) if at_priority else None
-    if params["name"]:
-        named = [s for s in states.values() if s["name"] == params["name"]]
-        if len(named) > 1:
-            raise RolloutError(
-                f"{len(named)} rules of listener {listener_arn} carry Name={params['name']!r}: "
-                f"{', '.join(s['arn'] for s in named)}. Rename or delete all but one."
-            )
-        current = named[0] if named else None
-        if occupant and current and occupant["arn"] == current["arn"]:
-            occupant = None
-        return current, occupant
-    return occupant, None
-
-
-def ensure_present(client, listener_arn, current, params, check_mode, warn):
-    """Create, update or move the rule. Returns ``(changed, state)``."""
-    resolved = elb.existing_target_groups(client, "action", params["action"], check_mode, warn)
-    action = elb.desired_action(params["action"], resolved)
-    conditions = elb.desired_conditions(params["conditions"])
-    wanted_tags = desired_tags(params["tags"], params["stack"])
-    purge_tags = params["purge_tags"] and params["tags"] is not None
-    if params["name"]:
-        wanted_tags = dict(wanted_tags or {}, Name=params["name"])
-
-    if current is None:
-        changed = True
-        move = modify = False
-        to_set, to_remove = {}, []
-    else:
-        move = current["priority"] != params["priority"]
-        modify = current["conditions"] != conditions or current["action"] != action
-        to_set, to_remove = tag_changes(current["tags"], wanted_tags, purge_tags)
-        changed = bool(move or modify or to_set or to_remove)
-
-    if check_mode:
-        where = listener_arn or params["listener_arn"] or predicted_ref(
-            "listener", f"{predicted_name(params['load_balancer'])}:{params['port']}"
-        )
-        new = {
-            "arn": predicted_ref("rule", f"{predicted_name(where)}:{params['name'] or params['priority']}"),
-            "listener_arn": where,
-            "tags": {},
-        }
-        state = dict(current) if current else new
-        state.update(priority=params["priority"], conditions=conditions, action=action)
-        state["tags"] = apply_tag_changes(state["tags"], *tag_changes(state["tags"], wanted_tags, purge_tags))
-        state["name"] = state["tags"].get("Name")
-        return changed, state
-    if not changed:
-        return False, current
-
-    if current is None:
-        request = {
-            "ListenerArn": listener_arn,
-            "Priority": params["priority"],
-            "Conditions": elb.conditions_request(conditions),
-            "Actions": elb.action_request(action),
-        }
-        if wanted_tags:
-            request["Tags"] = [{"Key": k, "Value": v} for k, v in sorted(wanted_tags.items())]
-        rule = client.create_rule(aws_retry=True, **request)["Rules"][0]
-        arn = rule["RuleArn"]
-    else:
-        arn = current["arn"]
-        if move:
-            client.set_rule_priorities(aws_retry=True, RulePriorities=[{"RuleArn": arn, "Priority": params["priority"]}])
-        if modify:
-            client.modify_rule(
-                aws_retry=True,
-                RuleArn=arn,
-                Conditions=elb.conditions_request(conditions),
-                Actions=elb.action_request(action),
-            )
-        elb.update_tags(client, arn, to_set, to_remove)
-    rule = client.describe_rules(aws_retry=True, RuleArns=[arn])["Rules"][0]
-    tags = elb.get_tags(client, [arn]).get(arn, {})
-    return True, dict(elb.rule_state(rule, tags), listener_arn=listener_arn)
-
-
-def ensure_absent(client, current, check_mode):
-    """Delete the rule. Returns ``(changed, state)``."""
-    if current is None:
-        return False, {}
-    if not check_mode:
-        client.delete_rule(aws_retry=True, RuleArn=current["arn"])
-    return True, {}
 
 
 def run(module):
@@ -437,10 +323,10 @@ def run(module):
         raise RolloutError(problem)
 
     client = module.client("elbv2", retry_decorator=aws_retry())
-    listener = find_listener(client, params)
+    listener = elb.find_rule_listener(client, params)
     if listener is None:
         if params["state"] == "absent":
-            changed, state = ensure_absent(client, None, module.check_mode)
+            changed, state = elb.ensure_rule_absent(client, None, module.check_mode)
             return build_result(changed, {}, state, module._diff)
         where = params["listener_arn"] or f"{params['load_balancer']}:{params['port']}"
         problem = f"listener {where} does not exist: create it first (webops.https_rollout.elb_listener)"
@@ -448,7 +334,7 @@ def run(module):
             raise RolloutError(problem)
         # In check mode the task that creates it may only have predicted it: predict the rule too.
         module.warn(f"{problem}. Check mode predicts the rule as if it existed.")
-        changed, after = ensure_present(client, None, None, params, module.check_mode, module.warn)
+        changed, after = elb.ensure_rule_present(client, None, None, params, module.check_mode, module.warn)
         return build_result(changed, {}, after, module._diff)
     if listener.get("Protocol") not in elb.HTTP_PROTOCOLS:
         raise RolloutError(
@@ -456,7 +342,7 @@ def run(module):
             "listener of an application load balancer"
         )
     listener_arn = listener["ListenerArn"]
-    current, occupant = find_rule(client, listener_arn, params)
+    current, occupant = elb.find_rule(client, listener_arn, params)
     what = params["name"] or f"priority {params['priority']}"
     if current:
         problem = ownership_error("listener rule", what, current["tags"], params["stack"], params["state"] == "absent")
@@ -464,7 +350,7 @@ def run(module):
             raise RolloutError(problem)
 
     if params["state"] == "absent":
-        changed, state = ensure_absent(client, current, module.check_mode)
+        changed, state = elb.ensure_rule_absent(client, current, module.check_mode)
         return build_result(changed, current or {}, state, module._diff)
 
     if occupant:
@@ -472,36 +358,12 @@ def run(module):
             f"priority {params['priority']} of listener {listener_arn} is held by another rule ({occupant['arn']}, "
             f"Name={occupant['name']!r}): choose a free priority, or move or delete that rule first"
         )
-    changed, after = ensure_present(client, listener_arn, current, params, module.check_mode, module.warn)
+    changed, after = elb.ensure_rule_present(client, listener_arn, current, params, module.check_mode, module.warn)
     return build_result(changed, current, after, module._diff)
 
 
 def main():
-    conditions = dict(
-        host_header=dict(type="list", elements="str"),
-        path_pattern=dict(type="list", elements="str"),
-        http_header=dict(
-            type="list",
-            elements="dict",
-            options=dict(name=dict(type="str", required=True), values=dict(type="list", elements="str", required=True)),
-        ),
-        http_request_method=dict(type="list", elements="str"),
-        query_string=dict(
-            type="list", elements="dict", options=dict(key=dict(type="str", no_log=False), value=dict(type="str", required=True))
-        ),
-        source_ip=dict(type="list", elements="str"),
-    )
-    argument_spec = dict(
-        listener_arn=dict(type="str"),
-        load_balancer=dict(type="str"),
-        port=dict(type="int"),
-        priority=dict(type="int"),
-        name=dict(type="str"),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-        conditions=dict(type="dict", options=conditions),
-        action=dict(type="dict", options=elb.action_argument_spec()),
-        **ownership_argument_spec(),
-    )
+    argument_spec = dict(**elb.rule_argument_spec(), **ownership_argument_spec())
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
         supports_check_mode=True,

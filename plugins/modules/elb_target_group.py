@@ -413,130 +413,11 @@ from ansible_collections.webops.https_rollout.plugins.module_utils.common import
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import WaitTimeout
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import aws_retry
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import build_result
-from ansible_collections.webops.https_rollout.plugins.module_utils.common import dependency_problem
-from ansible_collections.webops.https_rollout.plugins.module_utils.common import desired_tags
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import is_predicted
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import missing_reference
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import ownership_argument_spec
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import ownership_error
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import predicted_refs_error
-from ansible_collections.webops.https_rollout.plugins.module_utils.common import tag_changes
-from ansible_collections.webops.https_rollout.plugins.module_utils.common import wait_for
-
-
-def read_target_group(client, name):
-    """``(raw_attributes, state)`` of the named group, or ``(None, None)`` when it does not exist."""
-    group = elb.get_target_group(client, name)
-    if group is None:
-        return None, None
-    arn = group["TargetGroupArn"]
-    attributes = elb.get_target_group_attributes(client, arn)
-    tags = elb.get_tags(client, [arn]).get(arn, {})
-    health = elb.describe_target_health(client, arn)
-    return attributes, elb.target_group_state(group, attributes, tags, health)
-
-
-def wait_until_healthy(client, arn, awaited, count, timeout):
-    """Wait until ``count`` of the ``awaited`` (id, port) targets are healthy; returns the last health and the wait."""
-
-    def poll():
-        health = elb.targets_state(elb.describe_target_health(client, arn))
-        healthy = [t for t in health if (t["id"], t["port"]) in awaited and t["health"] == "healthy"]
-        return len(healthy) >= count, health
-
-    def describe(health):
-        return ", ".join(
-            f"{t['id']}:{t['port']} {t['health']}" + (f" ({t['reason']})" if t["reason"] else "")
-            for t in health
-            if (t["id"], t["port"]) in awaited
-        ) or "no target registered"
-
-    what = f"{count} of {len(awaited)} targets of target group {arn} to be healthy"
-    health, seconds, polls = wait_for(poll, what, timeout, delay=5, describe=describe)
-    return health, {"seconds": seconds, "polls": polls}
-
-
-def ensure_present(client, attributes, current, params, check_mode):
-    """Create or update the group. Returns ``(changed, state)``; a wait for healthy targets is in ``state["waited"]``."""
-    wanted_tags = desired_tags(params["tags"], params["stack"])
-    group_port = params["port"] if current is None else current["port"]
-    desired_targets = None
-    if params["targets"] is not None:
-        desired_targets = elb.normalise_targets(params["targets"], group_port)
-
-    if current is None:
-        to_register, to_deregister = desired_targets or [], []
-        changed = True
-    else:
-        hc_changes = elb.health_check_changes(current, params["health_check"])
-        attr_changes = elb.attribute_changes(attributes, elb.desired_target_group_attributes(params))
-        to_set, to_remove = tag_changes(current["tags"], wanted_tags, params["purge_tags"])
-        to_register, to_deregister = [], []
-        if desired_targets is not None:
-            to_register, to_deregister = elb.target_changes(current["targets"], desired_targets, params["purge_targets"])
-        changed = bool(hc_changes or attr_changes or to_set or to_remove or to_register or to_deregister)
-
-    if check_mode:
-        state = elb.predict_target_group(current, params, wanted_tags, params["purge_tags"], to_register, to_deregister)
-        return changed, state
-
-    if current is None:
-        arn = elb.create_target_group(client, elb.create_target_group_request(params, wanted_tags))["TargetGroupArn"]
-        attr_changes = elb.desired_target_group_attributes(params)
-        if attr_changes:
-            elb.modify_target_group_attributes(client, arn, attr_changes)
-    else:
-        arn = current["arn"]
-        if hc_changes:
-            elb.modify_target_group(client, arn, hc_changes)
-        if attr_changes:
-            elb.modify_target_group_attributes(client, arn, attr_changes)
-        elb.update_tags(client, arn, to_set, to_remove)
-
-    if to_register:
-        elb.register_targets(client, arn, to_register)
-
-    waited = health = None
-    if params["wait_healthy"]:
-        if desired_targets is not None:
-            awaited = {(t["id"], t["port"]) for t in desired_targets}
-        else:
-            awaited = {(t["id"], t["port"]) for t in (current or {}).get("targets", []) if t["health"] != "draining"}
-        count = params["wait_healthy_count"] if params["wait_healthy_count"] is not None else len(awaited)
-        if awaited and count:
-            health, waited = wait_until_healthy(client, arn, awaited, count, params["wait_timeout"])
-
-    if to_deregister:
-        elb.deregister_targets(client, arn, to_deregister)
-
-    if changed:
-        _attributes, state = read_target_group(client, params["name"])
-    elif waited:
-        state = dict(current, targets=health)
-    else:
-        state = current
-    return changed, dict(state, waited=waited) if waited else state
-
-
-def ensure_absent(client, current, check_mode, warn):
-    """Delete the group unless a listener or rule still uses it. Returns ``(changed, state)``.
-
-    In check mode a user is a warning, since an earlier check-mode task may delete or repoint it.
-    """
-    if current is None:
-        return False, {}
-    if current["load_balancer_arns"]:
-        users = elb.find_target_group_users(client, current["arn"], current["load_balancer_arns"])
-        if users:
-            dependency_problem(
-                f"state=absent: target group {current['name']!r} is still in use by: {'; '.join(users)}. "
-                "Remove or repoint those listeners and rules first, then delete the group.",
-                check_mode,
-                warn,
-            )
-    if not check_mode:
-        elb.delete_target_group(client, current["arn"])
-    return True, {}
 
 
 def references(params):
@@ -561,7 +442,7 @@ def run(module):
             missing_reference(option, value, module.check_mode, module.warn)
 
     client = module.client("elbv2", retry_decorator=aws_retry())
-    attributes, current = read_target_group(client, params["name"])
+    attributes, current = elb.read_target_group(client, params["name"])
 
     # Options AWS cannot change, and options left out, are checked against the existing group.
     problem = elb.validate_target_group(params, current, creating=current is None)
@@ -573,73 +454,16 @@ def run(module):
         raise RolloutError(problem)
 
     if params["state"] == "absent":
-        changed, state = ensure_absent(client, current, module.check_mode, module.warn)
+        changed, state = elb.ensure_target_group_absent(client, current, module.check_mode, module.warn)
     else:
-        changed, state = ensure_present(client, attributes, current, params, module.check_mode)
+        changed, state = elb.ensure_target_group_present(client, attributes, current, params, module.check_mode)
     waited = state.pop("waited", None)
     extra = {"waited": waited} if waited else {}
     return build_result(changed, current, state, module._diff, **extra)
 
 
 def main():
-    matcher = dict(http_codes=dict(type="str"), grpc_codes=dict(type="str"))
-    argument_spec = dict(
-        name=dict(type="str", required=True),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-        protocol=dict(type="str", choices=["HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "GENEVE"]),
-        protocol_version=dict(type="str", choices=["HTTP1", "HTTP2", "GRPC"]),
-        port=dict(type="int"),
-        vpc_id=dict(type="str"),
-        target_type=dict(type="str", choices=["instance", "ip", "lambda", "alb"]),
-        ip_address_type=dict(type="str", choices=["ipv4", "ipv6"]),
-        health_check=dict(
-            type="dict",
-            options=dict(
-                enabled=dict(type="bool"),
-                protocol=dict(type="str", choices=["HTTP", "HTTPS", "TCP"]),
-                port=dict(type="str"),
-                path=dict(type="str"),
-                interval=dict(type="int"),
-                timeout=dict(type="int"),
-                healthy_threshold=dict(type="int"),
-                unhealthy_threshold=dict(type="int"),
-                matcher=dict(type="dict", options=matcher, mutually_exclusive=[["http_codes", "grpc_codes"]]),
-            ),
-        ),
-        deregistration_delay=dict(type="int"),
-        slow_start=dict(type="int"),
-        load_balancing_algorithm=dict(
-            type="str", choices=["round_robin", "least_outstanding_requests", "weighted_random"]
-        ),
-        preserve_client_ip=dict(type="bool"),
-        proxy_protocol_v2=dict(type="bool"),
-        stickiness=dict(
-            type="dict",
-            options=dict(
-                enabled=dict(type="bool"),
-                type=dict(
-                    type="str",
-                    choices=["lb_cookie", "app_cookie", "source_ip", "source_ip_dest_ip", "source_ip_dest_ip_proto"],
-                ),
-                duration=dict(type="int"),
-                cookie_name=dict(type="str"),
-            ),
-        ),
-        targets=dict(
-            type="list",
-            elements="dict",
-            options=dict(
-                id=dict(type="str", required=True),
-                port=dict(type="int"),
-                availability_zone=dict(type="str"),
-            ),
-        ),
-        purge_targets=dict(type="bool", default=True),
-        wait_healthy=dict(type="bool", default=False),
-        wait_healthy_count=dict(type="int"),
-        wait_timeout=dict(type="int", default=300),
-        **ownership_argument_spec(),
-    )
+    argument_spec = dict(**elb.target_group_argument_spec(), **ownership_argument_spec())
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     try:
         result = run(module)

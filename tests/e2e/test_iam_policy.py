@@ -13,6 +13,7 @@ enforcement every Route 53 call fails with SignatureDoesNotMatch, even for an ad
    listeners, rule, retirement of superseded certificates), a second rollout that changes tags and settings, and
    the teardown. Everything succeeds and nothing of the stack is left.
 3. The same policy without elasticloadbalancing:CreateListener makes the rollout fail with AccessDenied naming it.
+4. The stack engine (edge_stack, the https_edge role's path: start, finish, absent) runs with only the policy.
 """
 
 from __future__ import annotations
@@ -55,12 +56,18 @@ def policy_actions(document: dict) -> set[str]:
     return actions
 
 
+#: IAM actions that moto authorizes under another name: the Resource Groups Tagging API's ``tag:GetResources`` is
+#: checked as ``tagging:GetResources`` (moto uses the endpoint's prefix). The copy grants both names.
+MOTO_ACTION_NAMES = {"tag:GetResources": "tagging:GetResources"}
+
+
 def actions_only(document: dict, drop: str | None = None) -> dict:
     """The policy with every Resource widened to "*" (moto authorizes against "*"), minus one action if asked."""
     statements = []
     for statement in document["Statement"]:
         copy = dict(statement, Resource="*")
         granted = [copy["Action"]] if isinstance(copy["Action"], str) else list(copy["Action"])
+        granted += [MOTO_ACTION_NAMES[action] for action in granted if action in MOTO_ACTION_NAMES]
         copy["Action"] = [action for action in granted if action != drop]
         if copy["Action"]:
             statements.append(copy)
@@ -282,3 +289,41 @@ def test_policy_without_create_listener_is_denied(account, tmp_path):
     assert f"not authorized to perform: {DROPPED_ACTION}" in proc.stdout, proc.stdout[-4000:]
     assert ("elasticloadbalancing", "CreateListener") in calls.actions
     assert ("elasticloadbalancing", "CreateLoadBalancer") in calls.actions
+
+
+def engine_tasks(account: Account, stack: str, phase: str) -> list[dict]:
+    """One call of the stack engine (webops.https_rollout.edge_stack), as the https_edge role makes it."""
+    seed = account.seed
+    names = ["engine.iam.test", "www.engine.iam.test"]
+    args = {"stack": stack, "phase": phase, "wait_timeout": 120,
+            "certificate": {"name": f"{stack}-edge", "domain_name": names[0], "subject_alternative_names": names[1:]},
+            "load_balancer": {"name": f"{stack}-edge", "type": "application", "subnets": seed["subnet_ids"]}}
+    if phase != "absent":
+        args.update(
+            tags={"team": "web"},
+            target_groups=[{"name": f"{stack}-web", "protocol": "HTTP", "port": 8080, "vpc_id": seed["vpc_id"],
+                            "health_check": {"path": "/healthz"}, "targets": [{"id": i} for i in seed["instance_ids"]]}],
+            listeners=[{"port": 80, "protocol": "HTTP", "redirect_to_https": True},
+                       {"port": 443, "protocol": "HTTPS", "default_action": {"type": "forward", "target_group": f"{stack}-web"}}],
+            rules=[{"name": f"{stack}-www", "priority": 10, "conditions": {"host_header": [names[1]]}}],
+        )
+    return [{"name": f"Stack engine, phase {phase}", "webops.https_rollout.edge_stack": args}]
+
+
+def test_the_stack_engine_with_only_the_policy(account, tmp_path):
+    """The engine's start, finish and absent phases (the https_edge role's path) as a user with only the policy."""
+    stack = "iam-engine"
+    recorded = set()
+    for phase in ("start", "finish", "absent"):
+        proc, calls = run_playbook(account, "iam-rollout", engine_tasks(account, stack, phase), tmp_path, f"engine-{phase}")
+        assert proc.returncode == 0, f"{phase} failed (rc {proc.returncode}):\n{proc.stdout[-6000:]}\n{proc.stderr[-2000:]}"
+        assert "AccessDenied" not in proc.stdout
+        recorded |= {f"{service}:{action}" for service, action in calls.actions}
+    assert "tagging:GetResources" in recorded
+    elbv2, acm = (account.client(service, "iam-rollout") for service in ("elbv2", "acm"))
+    # Only this test's resources count: an earlier test of the module may leave its own behind.
+    assert [lb["LoadBalancerName"] for lb in elbv2.describe_load_balancers()["LoadBalancers"]
+            if lb["LoadBalancerName"].startswith(stack)] == []
+    assert [group["TargetGroupName"] for group in elbv2.describe_target_groups()["TargetGroups"]
+            if group["TargetGroupName"].startswith(stack)] == []
+    assert [c for c in acm.list_certificates()["CertificateSummaryList"] if c["DomainName"].endswith("engine.iam.test")] == []

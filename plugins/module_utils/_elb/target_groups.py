@@ -12,6 +12,8 @@ from __future__ import annotations
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.api import describe_listeners
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.api import describe_rules
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import apply_tag_changes
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import aws_text
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import bool_or_none
@@ -19,8 +21,11 @@ from ansible_collections.webops.https_rollout.plugins.module_utils.common import
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import predicted_ref
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import tag_changes
 
-#: RegisterTargets / DeregisterTargets take many targets in one call; very long
-#: lists are split into chunks of this size.
+#: RegisterTargets / DeregisterTargets take a list of targets per call. Neither botocore's service model
+#: (elbv2 2015-12-01: ``TargetDescriptions`` has no ``max``) nor the API reference (RegisterTargets,
+#: ``Targets.member.N``) states a maximum per call; the limit AWS documents is per target group (1,000 targets,
+#: "Quotas for your Application Load Balancers"). Lists are sent 200 a call to keep each request small:
+#: 1,000 targets cost 5 calls.
 TARGET_BATCH = 200
 # snake_case option -> ELBv2 target group attribute key
 ATTRIBUTE_KEYS = {
@@ -124,22 +129,21 @@ def _forwards_to(actions, tg_arn):
 def find_target_group_users(client, tg_arn, load_balancer_arns):
     """Listeners and rules that forward to the group, as readable strings.
 
-    Only the load balancers that AWS reports for the group are searched. What uses a group is a listener or a
-    rule that forwards to it, nothing else: a load balancer that AWS still names but whose listeners no longer
-    forward to the group (an emulator may never forget it) does not hold the group.
+    Only the load balancers that AWS reports for the group are searched, through :mod:`api`'s paginated reads.
+    What uses a group is a listener or a rule that forwards to it, nothing else: a load balancer that AWS still
+    names but whose listeners no longer forward to the group (an emulator may never forget it) does not hold it.
     """
     users = []
     for lb_arn in load_balancer_arns:
         try:
-            listeners = client.describe_listeners(aws_retry=True, LoadBalancerArn=lb_arn).get("Listeners", [])
+            listeners = describe_listeners(client, lb_arn)
         except is_boto3_error_code("LoadBalancerNotFound"):
             continue  # deleted since the group was described: it uses nothing any more
         for listener in listeners:
             where = f"listener {listener['ListenerArn']} ({listener.get('Protocol', '?')}:{listener.get('Port', '?')})"
             if _forwards_to(listener.get("DefaultActions"), tg_arn):
                 users.append(f"{where} default action")
-            rules = client.describe_rules(aws_retry=True, ListenerArn=listener["ListenerArn"]).get("Rules", [])
-            for rule in rules:
+            for rule in describe_rules(client, listener["ListenerArn"]):
                 if not rule.get("IsDefault") and _forwards_to(rule.get("Actions"), tg_arn):
                     users.append(f"{where} rule {rule['RuleArn']} (priority {rule.get('Priority')})")
     return users

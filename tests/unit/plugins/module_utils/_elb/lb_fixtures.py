@@ -1,4 +1,4 @@
-"""Load balancer fixtures shared by the unit tests of _elb/api.py, _elb/listeners.py and _elb/load_balancers.py."""
+"""Fixtures shared by the _elb unit tests: a load balancer, and boto3's paginators over a fake's one-page methods."""
 
 ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012"
 
@@ -17,3 +17,17 @@ AWS_LB = {
     "SecurityGroups": ["sg-02222222222222222", "sg-01111111111111111"],
     "IpAddressType": "ipv4",
 }
+
+
+class Paginated:
+    """boto3's get_paginator(...).paginate(...).build_full_result() over the fake's one-page methods."""
+
+    def get_paginator(self, operation):
+        method = getattr(self, operation)
+
+        class Paginator:
+            @staticmethod
+            def paginate(**params):
+                return type("Pages", (), {"build_full_result": staticmethod(lambda: method(aws_retry=False, **params))})
+
+        return Paginator()

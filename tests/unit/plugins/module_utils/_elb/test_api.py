@@ -6,6 +6,7 @@ from ansible_collections.webops.https_rollout.plugins.module_utils._elb import a
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb import listeners
 from ansible_collections.webops.https_rollout.tests.unit.plugins.module_utils._elb.lb_fixtures import AWS_LB
 from ansible_collections.webops.https_rollout.tests.unit.plugins.module_utils._elb.lb_fixtures import ARN
+from ansible_collections.webops.https_rollout.tests.unit.plugins.module_utils._elb.lb_fixtures import Paginated
 
 
 TG_A = f"{ARN}:targetgroup/a/1111"
@@ -17,20 +18,6 @@ class ClientError(botocore.exceptions.ClientError):
 
     def __init__(self, code):
         super().__init__({"Error": {"Code": code, "Message": code}}, "Describe")
-
-
-class Paginated:
-    """boto3's get_paginator(...).paginate(...).build_full_result() over the fake's one-page methods."""
-
-    def get_paginator(self, operation):
-        method = getattr(self, operation)
-
-        class Paginator:
-            @staticmethod
-            def paginate(**params):
-                return type("Pages", (), {"build_full_result": staticmethod(lambda: method(aws_retry=False, **params))})
-
-        return Paginator()
 
 
 class FakeClient:

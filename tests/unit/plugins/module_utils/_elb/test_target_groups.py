@@ -2,6 +2,7 @@
 
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb import api
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb import target_groups
+from ansible_collections.webops.https_rollout.tests.unit.plugins.module_utils._elb.lb_fixtures import Paginated
 from ansible_collections.webops.https_rollout.tests.unit.plugins.module_utils._elb.target_group_fixtures import (
     AWS_ATTRIBUTES,
     VPC,
@@ -137,8 +138,8 @@ def test_predict_state_for_a_create_and_an_update():
     assert [t["id"] for t in updated["targets"]] == ["i-0bbbbbbbbbbbbbbb2"]
 
 
-class FakeElbv2:
-    """Answers DescribeListeners/DescribeRules from fixed data and records the calls."""
+class FakeElbv2(Paginated):
+    """Answers DescribeListeners/DescribeRules (through the paginators) from fixed data and records the calls."""
 
     def __init__(self, listeners, rules):
         self.listeners, self.rules, self.calls = listeners, rules, []

@@ -8,7 +8,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from ansible_collections.webops.https_rollout.plugins.module_utils import acm
+from ansible_collections.webops.https_rollout.plugins.module_utils._acm import certificates as acm
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import STACK_TAG_KEY
 
 # --- names -------------------------------------------------------------------

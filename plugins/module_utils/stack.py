@@ -1,0 +1,90 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, webops.https_rollout contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The stack engine: the AWS side of one phase of a rollout in one process, for ``webops.https_rollout.stack``.
+
+One piece of logic, two front doors: the engine reads the stack's whole state in batched calls, validates every
+input before the first change, and then calls the SAME per-resource functions as the modules
+(``elb.ensure_*``, ``acm.ensure_*``) with what it read. The private ``_stack`` package, by step:
+
+- ``_stack/inputs.py``: the engine's options (subsets of the modules' own argument specs) and per-resource params;
+- ``_stack/read.py``: the read (Resource Groups Tagging API by the ownership tag, batched describes and tags);
+- ``_stack/present.py``: the start and finish phases (validate, read, plan, apply, waits);
+- ``_stack/absent.py``: the teardown by ownership tag, reverse order;
+- ``_stack/waits.py``: concurrent waits in threads under one deadline;
+- ``_stack/creates.py``: a create whose answer was lost is found (by name and ownership tag), not duplicated;
+- ``_stack/table.py``: the plan as rows and as a table, the diff per resource.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.webops.https_rollout.plugins.module_utils._stack import absent
+from ansible_collections.webops.https_rollout.plugins.module_utils._stack import present
+from ansible_collections.webops.https_rollout.plugins.module_utils._stack import table
+# pylint: disable-next=unused-import
+from ansible_collections.webops.https_rollout.plugins.module_utils._stack.inputs import stack_argument_spec  # noqa: F401
+
+
+class Clients:
+    """Boto3 clients made on first use by ``factory(service, once)``: the module's ``client`` with the retry
+    decorator, or (``once=True``, for the creates) one that sends each request once, without botocore's retries."""
+
+    def __init__(self, factory):
+        self._factory, self._made = factory, {}
+
+    def _get(self, service, once=False):
+        if (service, once) not in self._made:
+            self._made[(service, once)] = self._factory(service, once)
+        return self._made[(service, once)]
+
+    def elbv2(self):
+        return self._get("elbv2")
+
+    def elbv2_once(self):
+        return self._get("elbv2", once=True)
+
+    def acm(self):
+        return self._get("acm")
+
+    def tagging(self):
+        return self._get("resourcegroupstaggingapi")
+
+
+def run_phase(options, clients, check_mode, warn):
+    """Run one phase. Returns the result: ``changed``, ``plan`` (rows), ``plan_table`` (lines), ``diff`` (a list, one
+    entry per resource), the resources' states, ``waited``, ``finished`` (the finish's work is done), and for absent
+    ``left`` and ``deleted``."""
+    if options["phase"] == "absent":
+        changed, rows, diffs, left, deleted = absent.teardown(options, clients, check_mode, warn)
+        return {"changed": changed, "plan": rows, "plan_table": table.render(rows), "diff": diffs,
+                "left": left, "deleted": deleted, "finished": True}
+
+    plan = present.Plan(options)
+    present.validate_inputs(plan)
+    present.read_stack(plan, clients)
+    present.check_ssl_policies(plan, clients)
+    present.check_rules(plan)
+    for arn in plan.current.get("duplicates", []):
+        warn(f"load balancer {arn} has the name of the stack's load balancer and its tag: a create whose answer was "
+             "lost made it. The stack uses the oldest; phase absent removes both.")
+    present.apply_start(plan, clients, check_mode, warn)
+    waited = {}
+    finish = options["phase"] == "finish" or (not plan.changed and present.is_ready(plan, clients))
+    if finish:
+        waited = present.apply_finish(plan, clients, check_mode, warn)
+        finish = not waited.get("pending")
+    states = plan.states
+    return {
+        "changed": plan.changed,
+        "plan": plan.rows,
+        "plan_table": table.render(plan.rows),
+        "diff": plan.diffs,
+        "finished": finish,
+        "waited": waited,
+        "certificate": states.get("certificate") or {},
+        "target_groups": states["target_groups"],
+        "load_balancer": states.get("load_balancer") or {},
+        "listeners": {str(port): state for port, state in states["listeners"].items()},
+        "rules": states["rules"],
+    }

@@ -1,0 +1,278 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, webops.https_rollout contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: edge_stack
+short_description: The AWS side of one phase of an HTTPS edge in one process (certificate, target groups, load balancer, listeners, rules)
+version_added: 0.2.0
+description:
+  - The stack engine. It does the AWS side of one phase of an HTTPS rollout in one module process, with the same
+    reconciliation code as the per-resource modules (M(webops.https_rollout.acm_certificate),
+    M(webops.https_rollout.elb_target_group), M(webops.https_rollout.elb_load_balancer),
+    M(webops.https_rollout.elb_listener), M(webops.https_rollout.elb_listener_rule)). One piece of logic, two front
+    doors. The role M(webops.https_rollout.https_edge) drives it; people who compose their own playbooks may use
+    the per-resource modules instead.
+  - It reads the stack's whole state at once (the Resource Groups Tagging API by the ownership tag, batched
+    describes, tags 20 resources a call), validates every option before the first change, and applies in
+    dependency order.
+  - O(phase=start) requests the certificate (no wait) and creates or updates the target groups, the load
+    balancer (no wait) and the listeners that serve no certificate. When everything is already in place and
+    ready (a rerun), it does the finish phase's work at once and returns RV(finished=true).
+  - O(phase=finish) waits for the certificate to be issued, the load balancer to be active and the targets to be
+    healthy, concurrently (threads in this process, one deadline O(wait_timeout)), then creates or updates the
+    listeners that serve the certificate and the rules, and deletes the superseded certificates nothing serves.
+  - O(phase=absent) tears down, in reverse order, every load balancer, target group and certificate that carries
+    the tag C(https-rollout:stack=<stack>), even two of one name, and nothing else. A resource it cannot remove
+    (a target group still in use, a load balancer of the given name that another owner holds) is named in
+    RV(left); the rest of the teardown goes on.
+  - The name says what it manages, the edge of one stack; C(stack) alone would read as the ownership option every
+    module of the collection has.
+  - Route 53 records (the certificate's validation records, the alias records) stay with
+    M(webops.https_rollout.route53_record) for now; the module returns what they need (RV(certificate), RV(load_balancer)).
+author:
+  - webops maintainers (@webops)
+options:
+  stack:
+    description:
+      - Name of the rollout stack. Every resource is tagged C(https-rollout:stack=<stack>); resources another stack
+        owns are refused, never changed.
+    type: str
+    required: true
+  phase:
+    description:
+      - The phase of the rollout to run, as the role's phases. See the description.
+    type: str
+    required: true
+    choices: [start, finish, absent]
+  certificate:
+    description:
+      - The stack's ACM certificate, DNS-validated, as the options O(webops.https_rollout.acm_certificate#module:name),
+        O(webops.https_rollout.acm_certificate#module:domain_name),
+        O(webops.https_rollout.acm_certificate#module:subject_alternative_names),
+        O(webops.https_rollout.acm_certificate#module:allow_more_names) and
+        O(webops.https_rollout.acm_certificate#module:key_algorithm) of M(webops.https_rollout.acm_certificate).
+      - With O(phase=absent), only its C(name) counts; without it every certificate of the stack is deleted.
+    type: dict
+  target_groups:
+    description:
+      - The target groups, each with the options of M(webops.https_rollout.elb_target_group) (its
+        O(webops.https_rollout.elb_target_group#module:state) and
+        O(webops.https_rollout.elb_target_group#module:wait_timeout) apart), checked against that module's argument
+        spec.
+      - C(wait_healthy) (default V(true)) says whether the finish phase waits for the group's targets to be healthy.
+    type: list
+    elements: dict
+    default: []
+  load_balancer:
+    description:
+      - The load balancer, with the options of M(webops.https_rollout.elb_load_balancer) (its
+        O(webops.https_rollout.elb_load_balancer#module:state), O(webops.https_rollout.elb_load_balancer#module:wait),
+        O(webops.https_rollout.elb_load_balancer#module:wait_timeout) and
+        O(webops.https_rollout.elb_load_balancer#module:force_disable_deletion_protection) apart).
+    type: dict
+  listeners:
+    description:
+      - The listeners of the load balancer, each with the options of M(webops.https_rollout.elb_listener)
+        (its O(webops.https_rollout.elb_listener#module:load_balancer), O(webops.https_rollout.elb_listener#module:state)
+        and O(webops.https_rollout.elb_listener#module:certificate_arn) apart).
+      - An HTTPS or TLS listener serves the stack's certificate (O(certificate)); it is made in the finish phase.
+      - A default action's C(target_group) may name one of O(target_groups).
+    type: list
+    elements: dict
+    default: []
+  rules:
+    description:
+      - The rules of the load balancer's listeners, each with the options of
+        M(webops.https_rollout.elb_listener_rule) (O(webops.https_rollout.elb_listener_rule#module:listener_arn) and
+        O(webops.https_rollout.elb_listener_rule#module:load_balancer) apart). C(port) (default V(443)) names the
+        listener. Without C(action) a rule forwards to the first of O(target_groups).
+    type: list
+    elements: dict
+    default: []
+  wait_timeout:
+    description:
+      - Seconds the finish phase waits, for all its waits together (one deadline), and the teardown for the load
+        balancer to be gone.
+    type: int
+    default: 900
+  wait_slice:
+    description:
+      - With more than V(0), the finish phase waits this many seconds at most and, when something is still not
+        ready, returns C(pending) in RV(waited) with RV(finished=false) instead of waiting on. The module's action plugin
+        uses it to print, between slices, what it waits on (V(20) seconds a slice unless the task sets it); each
+        slice is one module run in the foreground, under the one deadline O(wait_timeout).
+      - V(0) waits until everything is ready or O(wait_timeout) passes.
+    type: int
+    default: 0
+extends_documentation_fragment:
+  - webops.https_rollout._attributes
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.tags
+  - amazon.aws.boto3
+attributes:
+  check_mode:
+    details: Check mode is the plan. It reads only, and returns RV(plan) and RV(plan_table), one row per resource.
+  diff_mode:
+    details: One diff per resource, before and after.
+notes:
+  - The ownership tag C(https-rollout:stack) is never removed by O(purge_tags).
+  - The waits run in threads of this module's process, so nothing outlives an interrupted playbook.
+  - The module has an action plugin, which runs the finish phase in slices of O(wait_slice) seconds and prints
+    what it waits on between them, for example the targets healthy so far.
+"""
+
+EXAMPLES = r"""
+- name: Start the rollout of the AWS side (no waits)
+  webops.https_rollout.edge_stack:
+    stack: shop
+    phase: start
+    certificate:
+      name: shop-edge
+      domain_name: shop.example.com
+    target_groups:
+      - name: shop-web
+        protocol: HTTP
+        port: 8080
+        vpc_id: vpc-0123456789abcdef0
+        health_check: {path: /healthz}
+        targets: [{id: i-0123456789abcdef0}]
+    load_balancer:
+      name: shop-edge
+      type: application
+      subnets: [subnet-0123456789abcdef0, subnet-0fedcba9876543210]
+    listeners:
+      - {port: 80, protocol: HTTP, redirect_to_https: true}
+      - port: 443
+        protocol: HTTPS
+        default_action: {type: forward, target_group: shop-web}
+  register: shop_start
+
+- name: Finish it (waits for the certificate, the load balancer and the targets at once)
+  webops.https_rollout.edge_stack:
+    stack: shop
+    phase: finish
+    certificate: "{{ shop_start.invocation.module_args.certificate }}"
+  when: not shop_start.finished
+
+- name: Tear down what stack shop owns
+  webops.https_rollout.edge_stack:
+    stack: shop
+    phase: absent
+    certificate: {name: shop-edge}
+    load_balancer: {name: shop-edge}
+"""
+
+RETURN = r"""
+plan:
+  description: What the phase does (or, in check mode, would do), one row per resource.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"resource": "load balancer shop-edge", "action": "create", "fields": ["scheme", "subnets", "type"]}]
+plan_table:
+  description: RV(plan) as the lines of a readable table (resource, action, fields that change).
+  returned: always
+  type: list
+  elements: str
+finished:
+  description: Whether the finish phase's work is done (always with O(phase=finish) and O(phase=absent)).
+  returned: always
+  type: bool
+waited:
+  description:
+    - The waits of the finish phase, C(seconds) in all and C(last_seen) per wait; empty when nothing was waited for.
+    - C(pending), with O(wait_slice), the waits not over when the slice ended (one line each).
+  returned: when O(phase) is not V(absent)
+  type: dict
+progress:
+  description: The progress lines the action plugin printed between slices of the finish phase's waits.
+  returned: when the finish phase waited for more than one slice
+  type: list
+  elements: str
+certificate:
+  description: The certificate, as M(webops.https_rollout.acm_certificate) returns it (C(arn), C(status), C(validation_records), ...).
+  returned: when O(phase) is not V(absent) and O(certificate) is set
+  type: dict
+target_groups:
+  description: The target groups by name, as M(webops.https_rollout.elb_target_group) returns each.
+  returned: when O(phase) is not V(absent)
+  type: dict
+load_balancer:
+  description: The load balancer, as M(webops.https_rollout.elb_load_balancer) returns it (C(arn), C(dns_name), ...).
+  returned: when O(phase) is not V(absent) and O(load_balancer) is set
+  type: dict
+listeners:
+  description: The listeners this phase reconciled, by port, as M(webops.https_rollout.elb_listener) returns each.
+  returned: when O(phase) is not V(absent)
+  type: dict
+rules:
+  description: The rules this phase reconciled, as M(webops.https_rollout.elb_listener_rule) returns each.
+  returned: when O(phase) is not V(absent)
+  type: list
+  elements: dict
+left:
+  description: What the teardown could not remove, and why.
+  returned: when O(phase=absent)
+  type: list
+  elements: str
+deleted:
+  description: The ARNs the teardown deleted (C(load_balancers), C(target_groups), C(certificates)) and the
+    certificates' C(validation_records), for the records to remove.
+  returned: when O(phase=absent)
+  type: dict
+"""
+
+try:
+    from botocore.config import Config
+    from botocore.exceptions import BotoCoreError
+    from botocore.exceptions import ClientError
+except ImportError:
+    pass  # handled by AnsibleAWSModule
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.webops.https_rollout.plugins.module_utils import stack
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import RolloutError
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import WaitFailed
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import WaitTimeout
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import aws_retry
+
+
+def client(module, service, once):
+    """The module's client with the collection's retries, or for creates one that sends each request once (the
+    engine looks for a lost create's result before it creates again)."""
+    if once:
+        return module.client(service, config=Config(retries={"total_max_attempts": 1, "mode": "standard"}))
+    return module.client(service, retry_decorator=aws_retry())
+
+
+def run(module):
+    clients = stack.Clients(lambda service, once: client(module, service, once))
+    result = stack.run_phase(module.params, clients, module.check_mode, module.warn)
+    if not module._diff:
+        result.pop("diff")
+    return result
+
+
+def main():
+    argument_spec = dict(
+        **stack.stack_argument_spec(),
+        tags=dict(type="dict", aliases=["resource_tags"]),
+        purge_tags=dict(type="bool", default=True),
+    )
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    try:
+        result = run(module)
+    except (RolloutError, WaitTimeout, WaitFailed) as exc:
+        module.fail_json(msg=str(exc))
+    except (BotoCoreError, ClientError) as exc:
+        module.fail_json_aws(exc, msg=f"Failed to run phase {module.params['phase']} of stack {module.params['stack']!r}")
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
