@@ -390,7 +390,7 @@ def run(module):
     ensure = ensure_present if params["state"] == "present" else ensure_absent
     changed, state = ensure(
         client, params, module.check_mode, module.region,
-        lambda: module.client("elbv2", retry_decorator=aws_retry()), lambda msg: module.warn(msg),
+        lambda: module.client("elbv2", retry_decorator=aws_retry()), module.warn,
     )
     return build_result(changed, state.pop("before"), state.pop("after"), module._diff, **state)
 

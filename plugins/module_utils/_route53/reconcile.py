@@ -32,6 +32,7 @@ READ_BY_NAME_MAX = 10
 #: ListResourceRecordSets returns at most 300 record sets a page.
 ZONE_PAGE = 300
 
+
 def merge_value(records):
     """Fold each record's ``value`` shorthand into ``values``."""
     for record in records:

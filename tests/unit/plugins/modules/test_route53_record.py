@@ -290,6 +290,9 @@ class FakeModule:
     def fail_json(self, **kwargs):
         raise AssertionError(f"fail_json: {kwargs}")
 
+    def warn(self, msg):
+        raise AssertionError(f"no warning expected: {msg}")
+
     def client(self, *args, **kwargs):
         raise AssertionError("no AWS call expected")
 
