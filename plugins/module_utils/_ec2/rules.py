@@ -139,7 +139,7 @@ def atom_changes(current, desired, purge):
 def ip_permissions(atoms):
     """boto3 ``IpPermissions`` for ``{atom: description}``, one permission per protocol and port range."""
     grouped = {}
-    for (proto, from_port, to_port, kind, source), desc in sorted(atoms.items(), key=lambda item: _sort_key(item[0])):
+    for (proto, from_port, to_port, kind, source), desc in sorted(atoms.items(), key=lambda item: sort_key(item[0])):
         perm = grouped.setdefault((proto, from_port, to_port), {"IpProtocol": PROTOCOL_REQUEST[proto]})
         if from_port is not None:
             perm["FromPort"], perm["ToPort"] = from_port, to_port
@@ -151,7 +151,7 @@ def ip_permissions(atoms):
     return list(grouped.values())
 
 
-def _sort_key(atom):
+def sort_key(atom):
     proto, from_port, to_port, kind, source = atom
     return (proto, -2 if from_port is None else from_port, -2 if to_port is None else to_port, kind, source)
 
@@ -159,7 +159,7 @@ def _sort_key(atom):
 def rules_state(atoms):
     """Our flat snake_case rules (one per source), sorted: what the module returns as ``rules``."""
     rules = []
-    for atom in sorted(atoms, key=_sort_key):
+    for atom in sorted(atoms, key=sort_key):
         proto, from_port, to_port, kind, source = atom
         rules.append({"proto": proto, "from_port": from_port, "to_port": to_port, kind: source,
                       "description": atoms[atom]})
@@ -188,5 +188,5 @@ def port_intruders(atoms, port, allowed_group_ids=()):
     """Readable atoms that open TCP ``port`` to anything but the ``allowed_group_ids`` (0.0.0.0/0, ::/0, other
     groups, prefix lists): inbound_rules' check that only the load balancer reaches the app port."""
     allowed = set(allowed_group_ids)
-    return [describe_atom(atom) for atom in sorted(atoms, key=_sort_key)
+    return [describe_atom(atom) for atom in sorted(atoms, key=sort_key)
             if reaches_port(atom, port) and not (atom[3] == "group_id" and atom[4] in allowed)]

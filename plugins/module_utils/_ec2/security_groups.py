@@ -257,8 +257,8 @@ def ensure_security_group(client, current, desired, check_mode):
             )
 
     state = _predict(current, desired, changes, group_id)
-    state["authorized"] = [sg_rules.describe_atom(atom) for atom in changes["authorize"]]
-    state["revoked"] = [sg_rules.describe_atom(atom) for atom in changes["revoke"]]
+    state["authorized"] = [sg_rules.describe_atom(a) for a in sorted(changes["authorize"], key=sg_rules.sort_key)]
+    state["revoked"] = [sg_rules.describe_atom(a) for a in sorted(changes["revoke"], key=sg_rules.sort_key)]
     if current and desired.get("description") and desired["description"] != current["description"]:
         state["description_differs"] = (
             f"description: security group {desired['name']!r} keeps its description {current['description']!r}; "

@@ -167,3 +167,40 @@ def test_intruders_of_the_app_port(aws):
     _c, hosts = ec2.ensure_security_group(client, None, lb_group(vpc, name="shop-instances", rules=rules), False)
     assert ec2.intruders(hosts, 8080, [lb["group_id"]]) == ["tcp 8000-8999 from ::/0"]
     assert ec2.intruders(None, 8080) == []
+
+
+def test_the_stack_groups_as_inbound_rules_defines_them(aws):
+    client, vpc, ids, calls = aws
+    lb_desired = ec2.load_balancer_group("shop", vpc, "shop-lb", "LB", [80, 443], ["0.0.0.0/0"], ["::/0"], {"team": "web"})
+    assert [r["description"] for r in lb_desired["rules"]] == [
+        "HTTP to the load balancer of shop (IPv4)", "HTTP to the load balancer of shop (IPv6)",
+        "HTTPS to the load balancer of shop (IPv4)", "HTTPS to the load balancer of shop (IPv6)"]
+    assert lb_desired["tags"] == {"team": "web", "https-rollout:stack": "shop", "Name": "shop-lb"}
+    admin = [{"port": 22, "cidr": "198.51.100.0/24", "description": "SSH from the office"}, {"port": 22, "cidr": "2001:db8::/32"}]
+    assert ec2.admin_rules_error(admin, 8080) is None
+    assert "inbound_rules_admin_rules: {'port': 8080" in ec2.admin_rules_error([{"port": 8080, "cidr": "10.0.0.0/8"}], 8080)
+    assert "narrower than" in ec2.admin_rules_error([{"port": 22, "cidr": "::/0"}], 8080)
+
+    found = ec2.read_security_groups(client, vpc, ["shop-lb", "shop-instances"])
+    _changed, lb = ec2.ensure_security_group(client, found["shop-lb"], lb_desired, check_mode=True)
+    hosts_desired = ec2.instance_group("shop", vpc, "shop-instances", "hosts", 8080, lb["group_id"], admin)
+    changed, hosts = ec2.ensure_security_group(client, found["shop-instances"], hosts_desired, check_mode=True)
+    assert changed and hosts["authorized"] == [
+        "tcp 22 from 198.51.100.0/24", "tcp 22 from 2001:db8::/32", "tcp 8080 from predicted:security-group:shop-lb"]
+    assert calls.take() == ["DescribeSecurityGroups"]
+
+    _changed, lb = ec2.ensure_security_group(client, found["shop-lb"], lb_desired, check_mode=False)
+    hosts_desired = ec2.instance_group("shop", vpc, "shop-instances", "hosts", 8080, lb["group_id"], admin)
+    _changed, hosts = ec2.ensure_security_group(client, found["shop-instances"], hosts_desired, check_mode=False)
+    ec2.ensure_instance_security_group(client, ids, hosts["group_id"], check_mode=False, vpc_id=vpc)
+    # The first rollout of the security group side (after the one read above): 2 x (create, authorize), then one
+    # read of the instances and an attachment per instance.
+    assert calls.take() == ["CreateSecurityGroup", "AuthorizeSecurityGroupIngress"] * 2 + [
+        "DescribeInstances", "ModifyNetworkInterfaceAttribute", "ModifyNetworkInterfaceAttribute"]
+    again = ec2.read_security_groups(client, vpc, ["shop-lb", "shop-instances"])
+    assert not ec2.ensure_security_group(client, again["shop-lb"], lb_desired, False)[0]
+    assert not ec2.ensure_security_group(client, again["shop-instances"], hosts_desired, False)[0]
+    assert not ec2.ensure_instance_security_group(client, ids, hosts["group_id"], False, vpc_id=vpc)[0]
+    assert ec2.intruders(again["shop-instances"], 8080, [lb["group_id"]]) == []
+    # The no-op rerun: one read of both groups and one of the instances.
+    assert calls.take() == ["DescribeSecurityGroups", "DescribeInstances"]
