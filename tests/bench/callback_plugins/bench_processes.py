@@ -5,7 +5,7 @@
 
 Enabled by ``make bench`` only (ANSIBLE_CALLBACK_PLUGINS, ANSIBLE_CALLBACKS_ENABLED=bench_processes); appends one
 JSON line per playbook run to the file named by BENCH_PROCESSES_FILE: ``{"playbook", "processes", "async_jobs",
-"by_action"}``. A module process is a task (or a loop item) whose action runs a module; controller-only actions
+"by_action"}``. A module process is a task (a loop item, an until retry) whose action runs a module; controller-only actions
 (set_fact, debug, assert, include_*, ...) and skipped tasks are not counted.
 """
 
@@ -69,6 +69,9 @@ class CallbackModule(CallbackBase):
 
     def v2_runner_on_failed(self, result, ignore_errors=False):
         self._count(result)
+
+    def v2_runner_retry(self, result):
+        self._count(result)  # an until loop starts the module again on each retry
 
     def v2_runner_item_on_ok(self, result):
         self._count(result)
