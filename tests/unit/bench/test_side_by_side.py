@@ -53,9 +53,14 @@ def test_main_table_prints_the_issue_rows_with_ratios():
 
 def test_acm_wait_row_target():
     row = sbs.acm_wait_row(20, (24.2, 30.0), 41.0, 32.5, 30.0)
-    assert row[:4] == ("first rollout, certificate wait 20 s", "41.0", "32.5", "0.79")
-    assert row[-1] == "met"
+    assert row == ("first rollout, certificate wait 20 s", "41.0", "32.5", "0.79",
+                   "added by the wait: base +16.8 s, ours +2.5 s", "met")
+    assert sbs.acm_wait_row(20, (None, 30.0), 41.0, 32.5, 30.0)[4] == "added by the wait: base -, ours +2.5 s"
     assert sbs.acm_wait_row(20, (24.2, 10.0), 41.0, 30.0, 10.0)[-1] == "MISSED: > 23.0"
+
+
+def test_fmt_count():
+    assert sbs.fmt_count(0.0) == "0" and sbs.fmt_count(13) == "13" and sbs.fmt_count(None) == "-"
 
 
 def test_rerun_processes_reads_the_callback_lines():
