@@ -14,7 +14,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLL_ROOT)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := true
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv layout test sanity unit integration lint changelog-lint build bench clean engine image haproxy molecule demo demo-down e2e ee ee-image test-compat
+.PHONY: help venv layout test sanity unit integration lint changelog-lint build bench bench-compare clean engine image haproxy molecule demo demo-down e2e ee ee-image test-compat
 
 help:
 	@echo "make test         every suite (sanity, unit, integration, lint, molecule), ends with 'N passed, N failed'"
@@ -32,6 +32,7 @@ help:
 	@echo "make ee           site.yml and teardown.yml as ansible-runner jobs in that image, against a fresh sandbox"
 	@echo "make test-compat  the integration targets against amazon.aws $(COMPAT_AMAZON_AWS).x (from the ansible $(COMPAT_ANSIBLE) wheel); not in make test"
 	@echo "make bench        API call counts and wall time of the modules and of the sandbox rollout, printed"
+	@echo "make bench-compare  only the side-by-side table with the baseline (BASELINE_DIR, default ../shared/baseline)"
 	@echo "make build        ansible-galaxy collection build into $(BUILD)/dist"
 	@echo "make clean        remove $(VENV) and $(BUILD)"
 
@@ -123,8 +124,19 @@ test-compat: layout
 	$(BIN)/python tests/compat/run_compat.py --ansible $(COMPAT_ANSIBLE) --expect-major $(COMPAT_AMAZON_AWS) \
 		--workdir $(BUILD)/compat --results $(RESULTS)/compat.xml $(COMPAT_ARGS)
 
+# The baseline (amazon.aws + community.aws) lives outside the project; make bench runs it from there.
+BASELINE_DIR ?= ../shared/baseline
+BENCH_ROUNDS ?= 2
+
+# Side by side with the baseline (A B A B on its seed and patched moto; the issue's table with ratios, the 20 s
+# certificate wait, the 1,000 records and targets rows), then the module benchmarks and the sandbox rollout.
 bench: layout image haproxy
+	$(BIN)/python tests/bench/side_by_side.py --baseline-dir $(BASELINE_DIR) --rounds $(BENCH_ROUNDS)
 	$(BIN)/python tests/bench/run_bench.py
+
+# Only the side-by-side comparison (no containers).
+bench-compare: layout
+	$(BIN)/python tests/bench/side_by_side.py --baseline-dir $(BASELINE_DIR) --rounds $(BENCH_ROUNDS)
 
 build: layout
 	mkdir -p $(BUILD)/dist

@@ -7,6 +7,8 @@
 - ``_route53/normalise.py``: names and values as compared and sent (trailing dot, case, ``dualstack.``, TXT quoting);
 - ``_route53/zones.py``: hosted zones (the most specific zone of a name) and the calls that list and read them;
 - ``_route53/records.py``: validation, record state, comparison, change batches, and the record calls;
+- ``_route53/reconcile.py``: a task's records reconciled (zones, reads by name or by zone pages, plan, batches,
+  wait for INSYNC): ``ensure_records``, the entry point of route53_record and of the stack engine;
 - ``_route53/alias_targets.py``: alias targets (load balancers by name or ARN, predicted targets).
 
 Functions take a boto3 client wrapped with ``common.aws_retry`` and explicit arguments, never the module.
@@ -38,11 +40,17 @@ from ansible_collections.webops.https_rollout.plugins.module_utils._route53.reco
 from ansible_collections.webops.https_rollout.plugins.module_utils._route53.records import split_batches
 from ansible_collections.webops.https_rollout.plugins.module_utils._route53.records import unknown_target_note
 from ansible_collections.webops.https_rollout.plugins.module_utils._route53.records import validate_records
+from ansible_collections.webops.https_rollout.plugins.module_utils._route53.reconcile import READ_BY_NAME_MAX
+from ansible_collections.webops.https_rollout.plugins.module_utils._route53.reconcile import ensure_records
+from ansible_collections.webops.https_rollout.plugins.module_utils._route53.reconcile import merge_value
+from ansible_collections.webops.https_rollout.plugins.module_utils._route53.reconcile import record_params
+from ansible_collections.webops.https_rollout.plugins.module_utils._route53.reconcile import validate_options
 from ansible_collections.webops.https_rollout.plugins.module_utils._route53.alias_targets import alias_target
 from ansible_collections.webops.https_rollout.plugins.module_utils._route53.alias_targets import describe_load_balancer_targets
 from ansible_collections.webops.https_rollout.plugins.module_utils._route53.alias_targets import predicted_target
 
 __all__ = [
+    "READ_BY_NAME_MAX",
     "RECORD_TYPES",
     "absent_mismatch",
     "alias_target",
@@ -50,11 +58,13 @@ __all__ = [
     "change_records",
     "change_status",
     "describe_load_balancer_targets",
+    "ensure_records",
     "desired_state",
     "get_zone",
     "in_zone",
     "is_zone_id",
     "list_zones",
+    "merge_value",
     "name_error",
     "normalise_alias_dns_name",
     "normalise_name",
@@ -62,9 +72,11 @@ __all__ = [
     "pick_zone",
     "predicted_target",
     "read_name",
+    "record_params",
     "record_state",
     "split_batches",
     "unknown_target_note",
+    "validate_options",
     "validate_records",
     "zone_error",
     "zone_ids_of_vpc",

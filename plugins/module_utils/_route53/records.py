@@ -375,6 +375,13 @@ def _record_sets_at(client, zone_id, wanted, page_size):
     return found
 
 
+@aws_retry()
+def list_record_sets(client, zone_id, page_size):
+    """Every record set of a zone, through the ListResourceRecordSets paginator, ``page_size`` a call."""
+    pages = client.get_paginator("list_resource_record_sets").paginate(HostedZoneId=zone_id, MaxItems=str(page_size))
+    return [rrset for page in pages for rrset in page.get("ResourceRecordSets", [])]
+
+
 def change_records(client, zone_id, changes):
     """Send one ChangeBatch; returns ``{"id", "status"}`` of the change."""
     response = client.change_resource_record_sets(

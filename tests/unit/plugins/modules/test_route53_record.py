@@ -5,6 +5,7 @@ import pytest
 from botocore.paginate import Paginator
 
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import RolloutError
+from ansible_collections.webops.https_rollout.plugins.module_utils._route53 import reconcile
 from ansible_collections.webops.https_rollout.plugins.modules import route53_record
 
 ZONE = {"id": "ZPUBLIC", "name": "example.test", "private": False}
@@ -34,7 +35,7 @@ def plan(records, held, state="present", overwrite=True, zones=None, targets=Non
 
 def plan_with_notes(records, held, state="present", overwrite=True, zones=None, targets=None):
     zones = zones or [ZONE] * len(records)
-    return route53_record.plan(params(records, state, overwrite), zones, held, targets or {})
+    return reconcile.plan(params(records, state, overwrite), zones, held, targets or {})
 
 
 def test_create_update_and_unchanged():
@@ -112,7 +113,7 @@ def test_batches_by_zone():
     held = {("ZPUBLIC", "a.example.test"): [], ("ZSUB", "b.sub.example.test"): [], ("ZPUBLIC", "c.example.test"): []}
     records = [record("a.example.test", values=["10.0.0.1"]), record("b.sub.example.test", values=["10.0.0.2"]), record("c.example.test", values=["10.0.0.3"])]
     _before, _after, changes = plan(records, held, zones=[ZONE, SUB, ZONE])
-    batches = route53_record.batches_by_zone(changes)
+    batches = reconcile.batches_by_zone(changes)
     assert [(zone, [c["ResourceRecordSet"]["Name"] for c in batch]) for zone, batch in batches] == [
         ("ZPUBLIC", ["a.example.test.", "c.example.test."]),
         ("ZSUB", ["b.sub.example.test."]),
@@ -121,16 +122,16 @@ def test_batches_by_zone():
 
 def test_validate_options_checks_the_zone_by_name_before_any_call():
     base = {"records": [record("www.other.test", values=["10.0.0.1"])], "state": "present", "vpc_id": None, "private_zone": False}
-    problem = route53_record.validate_options(dict(base, zone="example.test"))
+    problem = reconcile.validate_options(dict(base, zone="example.test"))
     assert problem == "records[0].name='www.other.test' is outside the hosted zone example.test: use a name ending in .example.test, or another zone"
-    assert route53_record.validate_options(dict(base, zone="Z0123456789")) is None  # an ID: checked once the zone is read
-    problem = route53_record.validate_options(dict(base, zone=None, vpc_id="vpc-1"))
+    assert reconcile.validate_options(dict(base, zone="Z0123456789")) is None  # an ID: checked once the zone is read
+    problem = reconcile.validate_options(dict(base, zone=None, vpc_id="vpc-1"))
     assert "vpc_id selects a private hosted zone: set private_zone=true" in problem
 
 
 def test_value_shorthand():
     records = [record("x.example.test", "CNAME", value="y.example.test")]
-    route53_record.merge_value(records)
+    reconcile.merge_value(records)
     assert records[0]["values"] == ["y.example.test"]
 
 
@@ -178,7 +179,7 @@ def lookup(records, state="present", check_mode=True, lbs=()):
         clients.append(client)
         return client
 
-    targets = route53_record.lookup_targets(factory, records, state, check_mode, warnings.append)
+    targets = reconcile.lookup_targets(factory, records, state, check_mode, warnings.append)
     return targets, warnings, client.calls
 
 
@@ -217,7 +218,7 @@ def test_real_run_refuses_a_missing_load_balancer_naming_the_record():
 
 
 def test_real_run_refuses_placeholders_before_any_call():
-    problem = route53_record.validate_options(
+    problem = reconcile.validate_options(
         {"records": [alias("predicted:load-balancer:shop-alb")], "state": "present", "vpc_id": None, "private_zone": False, "zone": None},
         check_mode=False,
     )
@@ -289,6 +290,9 @@ class FakeModule:
     def fail_json(self, **kwargs):
         raise AssertionError(f"fail_json: {kwargs}")
 
+    def warn(self, msg):
+        raise AssertionError(f"no warning expected: {msg}")
+
     def client(self, *args, **kwargs):
         raise AssertionError("no AWS call expected")
 
@@ -340,4 +344,4 @@ class FakeRoute53Zones:
 def test_two_equally_good_zones_name_the_record():
     module_params = {"zone": None, "private_zone": True, "vpc_id": None, "records": [record("www.example.test", values=["10.0.0.1"])]}
     with pytest.raises(RolloutError, match=r"^records\[0\].name='www.example.test': several private hosted zones named example.test"):
-        route53_record.resolve_zones(FakeRoute53Zones(), module_params, "us-east-1")
+        reconcile.resolve_zones(FakeRoute53Zones(), module_params, "us-east-1")
