@@ -85,3 +85,13 @@ from ansible_collections.webops.https_rollout.plugins.module_utils._elb.target_g
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb.target_groups import target_changes  # noqa: F401
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb.target_groups import target_group_state  # noqa: F401
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb.target_groups import targets_state  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.targets import find_target_groups  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.targets import group_targets_state  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.targets import no_group_error  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.targets import plan_targets  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.targets import predict_group_state  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.targets import stack_target_group_arns  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.targets import target_key  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.targets import validate_targets  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.targets import wait_for_targets  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.targets import wanted_targets  # noqa: F401
