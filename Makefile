@@ -14,7 +14,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLL_ROOT)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := true
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv layout test sanity unit integration lint changelog-lint build bench clean engine image haproxy molecule demo demo-down e2e test-compat
+.PHONY: help venv layout test sanity unit integration lint changelog-lint build bench clean engine image haproxy molecule demo demo-down deploy e2e test-compat
 
 help:
 	@echo "make test         every suite (sanity, unit, integration, lint, molecule), ends with 'N passed, N failed'"
@@ -26,6 +26,9 @@ help:
 	@echo "make demo         the HTTPS rollout in the offline sandbox (moto, two containers, the HAProxy edge), a summary"
 	@echo "                  and real HTTPS requests through the edge; curl lines to paste"
 	@echo "make demo-down    stop and remove the sandbox"
+	@echo "make deploy VERSION=v2   after make demo: roll the demo app to a new version label, a host at a time, under a"
+	@echo "                  load of 4 HTTPS clients through the edge; prints requests sent, failed and per version"
+	@echo "                  (VERSION=broken: a version whose health check fails, rolled back; the deploy fails)"
 	@echo "make e2e          site.yml, rerun, rotation, an interrupted run, the IAM policy, teardown.yml; fresh sandboxes"
 	@echo "make test-compat  the integration targets against amazon.aws $(COMPAT_AMAZON_AWS).x (from the ansible $(COMPAT_ANSIBLE) wheel); not in make test"
 	@echo "make bench        API call counts and wall time of the modules and of the sandbox rollout, printed"
@@ -91,6 +94,16 @@ demo: layout image haproxy
 
 demo-down: venv
 	$(BIN)/python sandbox/sandbox.py down $(DEMO_ARGS)
+
+# A rolling deploy of the demo app (playbooks/deploy.yml) in the sandbox of `make demo`, under load through the edge.
+VERSION       ?=
+DEPLOY_CLIENTS ?= 4
+
+deploy: layout
+	@test -n "$(VERSION)" || { echo "usage: make deploy VERSION=<label> (for example v2; broken to see a rollback)"; exit 2; }
+	ANSIBLE_PIPELINING=true $(BIN)/python sandbox/load.py --workdir $(DEMO_DIR) --clients $(DEPLOY_CLIENTS) -- \
+		$(BIN)/ansible-playbook -i inventories/sandbox -i $(DEMO_DIR)/inventory.yml playbooks/deploy.yml \
+		-e rolling_deploy_version=$(VERSION)
 
 # End to end in the sandbox: site.yml, a no-op rerun, requests through the edge, a certificate rotation, teardown.yml.
 e2e: layout image haproxy
