@@ -18,7 +18,7 @@ description:
     (C(Target.NotInUse) when no load balancer forwards to the group, C(Target.InvalidState) for a stopped instance).
   - A target that is C(draining) is already on its way out; with O(state=present) it is registered again.
   - A second run with the same options makes read calls only and reports no change.
-  - It runs on the controller. From a play on the web hosts, use C(delegate_to: localhost) and name the host's
+  - It runs on the controller. From a play on the web hosts, use C(delegate_to=localhost) and name the host's
     own target, so a rolling deploy takes each batch out of service and back in.
 author:
   - webops maintainers (@webops)
