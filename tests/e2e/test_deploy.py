@@ -102,3 +102,15 @@ def test_deploy_broken_is_rolled_back_and_drops_no_request(sandbox):
     group = elbv2.describe_target_groups(Names=[f"{STACK}-web"])["TargetGroups"][0]
     health = elbv2.describe_target_health(TargetGroupArn=group["TargetGroupArn"])["TargetHealthDescriptions"]
     assert {(d["Target"]["Id"], d["TargetHealth"]["State"]) for d in health} == {(i, "healthy") for i in seeded_order(sandbox)}
+
+
+def test_deploy_refused_when_too_few_healthy_hosts_would_stay(sandbox):
+    """With rolling_deploy_min_healthy_hosts 2 of 2 hosts, the first batch is refused before anything changes."""
+    output: dict = {}
+    _recap, calls = run_playbook(sandbox, "deploy.yml", "-e", STACK_VARS, "-e", "rolling_deploy_version=v3",
+                                 "-e", "rolling_deploy_min_healthy_hosts=2", expect_rc=2, output=output)
+    assert "Refusing to deploy v3 to web1: only 1 healthy host(s) would stay in service" in output["stdout"], \
+        output["stdout"][-3000:]
+    assert "fewer than rolling_deploy_min_healthy_hosts (2)" in output["stdout"]
+    assert calls.mutating == 0, calls.mutating_actions()
+    assert "v3" not in {version for _host, version in answers(sandbox)}
