@@ -38,6 +38,10 @@ from collections import Counter
 from pathlib import Path
 
 import boto3
+import dns.message
+import dns.query
+import dns.rcode
+import dns.rdatatype
 
 import edge
 
@@ -388,8 +392,6 @@ def run_curl(line: str) -> tuple[str, str, str]:
 
 def resolve(port: int, name: str, rdtype: str = "A") -> tuple[str, list[str]]:
     """Ask the sandbox DNS server as dig would: ``(rcode, ["name ttl TYPE value", ...])``."""
-    # pylint: disable-next=import-outside-toplevel
-    import dns.message, dns.query, dns.rcode, dns.rdatatype  # noqa: E401
     answer = dns.query.udp(dns.message.make_query(name, rdtype), HOST, port=port, timeout=3)
     return dns.rcode.to_text(answer.rcode()), [f"{rrset.name} {rrset.ttl} {dns.rdatatype.to_text(rrset.rdtype)} {item}"
                                                for rrset in answer.answer for item in rrset]

@@ -4,11 +4,14 @@ A requested (AMAZON_ISSUED) certificate stays PENDING_VALIDATION until every dom
 and value the certificate asks for, resolves through the sandbox DNS server. It turns ISSUED ``acm_issue_delay``
 seconds after that was first seen, and VALIDATION_TIMED_OUT (AWS's status for it, after 72 hours there) when
 ``acm_timeout`` seconds pass without it. The per-domain
-ValidationStatus says which domains are still pending. This replaces moto's MOTO_ACM_VALIDATION_WAIT timer.
+ValidationStatus says which domains are still pending; IssuedAt is the time it was issued. This replaces moto's
+MOTO_ACM_VALIDATION_WAIT timer. As on AWS, validation goes on in the background (a thread looks at the pending
+certificates every second), not only when someone describes the certificate.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 
 import dns.exception
@@ -16,10 +19,12 @@ import dns.message
 import dns.query
 import dns.rdatatype
 from moto.acm import models as acm_models
+from moto.core import DEFAULT_ACCOUNT_ID
 
 from .settings import Settings
 
-_STATE: dict[str, dict] = {}  # certificate ARN -> {"created", "validated": {domain: bool}, "all_at"}
+_STATE: dict[str, dict] = {}  # certificate ARN -> {"created", "validated": {domain: bool}, "all_at", "issued_at"}
+BACKGROUND_SECONDS = 1.0
 
 
 def _norm(name: str) -> str:
@@ -66,6 +71,7 @@ def install(settings: Settings) -> None:
             state["all_at"] = state["all_at"] or clock
             if clock - state["all_at"] >= settings.acm_issue_delay:
                 self.status = "ISSUED"
+                state["issued_at"] = now
         elif clock - state["created"] >= settings.acm_timeout:
             self.status = "VALIDATION_TIMED_OUT"
 
@@ -84,7 +90,27 @@ def install(settings: Settings) -> None:
                 option["ValidationStatus"] = "PENDING_VALIDATION"
         if self.status != "ISSUED":
             certificate.pop("IssuedAt", None)
+        elif state.get("issued_at"):
+            certificate["IssuedAt"] = acm_models.datetime_to_epoch(state["issued_at"])
         return result
 
     acm_models.CertBundle.check = check
     acm_models.CertBundle.describe = describe
+    threading.Thread(target=validate_in_background, name="acm-validation", daemon=True).start()
+
+
+def validate_in_background() -> None:
+    """Check every pending certificate of the default account about once a second."""
+    while True:
+        time.sleep(BACKGROUND_SECONDS)
+        try:
+            regions = list(acm_models.acm_backends[DEFAULT_ACCOUNT_ID].items())
+        except Exception:  # pylint: disable=broad-except
+            continue
+        for _region, backend in regions:
+            for cert in list(backend._certificates.values()):  # pylint: disable=protected-access
+                if cert.status == "PENDING_VALIDATION":
+                    try:
+                        cert.check()
+                    except Exception as exc:  # pylint: disable=broad-except
+                        print(f"acm_dns: checking {cert.arn} failed: {exc}", flush=True)

@@ -12,6 +12,7 @@ BEHAVIOURS = {
     "elb_idempotent": "CreateLoadBalancer/CreateListener return the existing resource or AWS's duplicate error",
     "listener_sni": "ModifyListener with a new default certificate keeps the SNI certificates",
     "route53_changes": "Route 53 changes are PENDING, then INSYNC after a delay",
+    "route53_iam": "Route 53 reads pass moto's IAM signature check (under IAM enforcement)",
 }
 
 

@@ -362,3 +362,47 @@ def test_unknown_behaviour_is_refused():
                           capture_output=True, text=True, check=False, timeout=60)
     assert proc.returncode != 0
     assert "unknown fidelity behaviour(s) acm" in proc.stderr and "lb_provisioning" in proc.stderr
+
+
+def check_route53_iam(account: Account) -> None:
+    """Under IAM enforcement, Route 53 reads pass for a user whose policy allows them, and are denied otherwise."""
+    iam = account.client("iam")
+    keys = {}
+    for user, actions in (("admin", "*"), ("lister", ["route53:ListHostedZones"])):
+        iam.create_user(UserName=user)
+        iam.put_user_policy(UserName=user, PolicyName=user, PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]}))
+        key = iam.create_access_key(UserName=user)["AccessKey"]
+        keys[user] = (key["AccessKeyId"], key["SecretAccessKey"])
+    request = urllib.request.Request(f"http://127.0.0.1:{account.port}/moto-api/reset-auth", data=b"0", method="POST",
+                                     headers={"Content-Type": "text/plain"})
+    with urllib.request.urlopen(request, timeout=10):
+        pass
+
+    def route53(user):
+        return boto3.client("route53", endpoint_url=f"http://127.0.0.1:{account.port}", region_name="us-east-1",
+                            aws_access_key_id=keys[user][0], aws_secret_access_key=keys[user][1])
+
+    admin = route53("admin")
+    zone = admin.create_hosted_zone(Name=ZONE, CallerReference=f"iam-{time.time()}")["HostedZone"]["Id"]
+    assert [z["Name"] for z in admin.list_hosted_zones()["HostedZones"]] == [f"{ZONE}."]
+    assert admin.list_resource_record_sets(HostedZoneId=zone)["ResourceRecordSets"]
+    lister = route53("lister")
+    assert len(lister.list_hosted_zones()["HostedZones"]) == 1
+    with pytest.raises(botocore.exceptions.ClientError) as denied:
+        lister.list_resource_record_sets(HostedZoneId=zone)
+    assert denied.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+
+
+@pytest.mark.parametrize("fidelity", ["route53_iam", "none"])
+def test_route53_under_iam_enforcement(tmp_path, fidelity):
+    """route53_iam: Route 53 reads are authorized by policy; plain moto refuses them all (SignatureDoesNotMatch)."""
+    account = Account(tmp_path, fidelity)
+    try:
+        if fidelity == "none":
+            with pytest.raises(botocore.exceptions.ClientError):
+                check_route53_iam(account)
+        else:
+            check_route53_iam(account)
+    finally:
+        account.stop()
