@@ -4,7 +4,7 @@
 
 It imports moto, installs the enabled behaviours (one module each in this package) on moto's backends and response
 handlers, starts the sandbox DNS server (a thread, on 127.0.0.1) and then serves moto as ``moto_server`` does
-(``moto.server.main``). moto reads its environment at import (recording, ACM wait), so set it before starting this.
+(moto's WSGI app on werkzeug's threaded server). moto reads its environment at import (recording, ACM wait), so set it before starting this.
 ``--fidelity none`` serves plain moto (and no DNS server unless ``--dns-port`` is given).
 """
 
@@ -92,9 +92,32 @@ def main(argv: list[str] | None = None) -> None:
     if args.state_file:
         Path(args.state_file).write_text(json.dumps(state, indent=2), encoding="utf-8")
     print(f"account: fidelity {', '.join(sorted(enabled)) or 'none'}; DNS on {args.host}:{settings.dns_port}", flush=True)
-    from moto import server  # pylint: disable=import-outside-toplevel
+    serve(args.host, args.port)
 
-    server.main(["-H", args.host, "-p", str(args.port)])
+
+def serve(host: str, port: int) -> None:
+    """Serve moto as ``moto_server`` does (its WSGI app on werkzeug, threaded); SIGTERM/SIGINT end the process at once.
+
+    moto's own handler raises SystemExit, after which the interpreter waits for open keep-alive connections' threads.
+    """
+    # pylint: disable=import-outside-toplevel
+    import os
+    import signal
+
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import run_simple
+
+    os.environ.setdefault("MOTO_PORT", str(port))
+
+    def stop(_signum, _frame):
+        sys.stdout.flush()
+        os._exit(0)  # pylint: disable=protected-access
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    app = DomainDispatcherApplication(create_backend_app)
+    app.debug = True  # as moto.server.main
+    run_simple(host, port, app, threaded=True, request_handler=MotoRequestHandler)
 
 
 if __name__ == "__main__":

@@ -6,8 +6,8 @@ One fresh sandbox (containers ``webops-e2e-fid-*``), the tests in order:
    edge's first phase, so the finish phase's three waits (certificate issued, load balancer active, targets healthy)
    overlap the host configuration instead of adding up;
 2. a rotation whose validation records are wrong (the test-only role variable
-   ``_https_edge_test_corrupt_validation``): the run fails at its ``wait_timeout``, naming the pending domains and
-   the records ACM expects;
+   ``_https_edge_test_corrupt_validation``) for a new name: the run fails at its ``wait_timeout``, naming the
+   pending domain and the records ACM expects;
 3. a host that is down during the rollout: the run fails on target health, naming the host's instance and the
    reason code the edge's checks gave.
 """
@@ -84,7 +84,9 @@ def test_wrong_validation_records_fail_within_the_wait_timeout(sandbox):
     run_playbook(sandbox, "site.yml", "-e", json.dumps(extra), expect_rc=2, output=output)
     stdout = output["stdout"]
     assert f"Timed out after {WAIT_TIMEOUT}s waiting for certificate" in stdout, stdout[-4000:]
-    assert "names still pending validation: app.example.test, bad.example.test, www.example.test" in stdout, stdout[-4000:]
+    # app and www validated at once: moto gives every certificate the same validation record, and the first rollout
+    # published it for them (once validated, a domain stays so, as on AWS); bad.example.test is pending.
+    assert "names still pending validation: bad.example.test;" in stdout, stdout[-4000:]
     assert "expected DNS records:" in stdout and "_d930b28be6c5927595552b219965053e.bad.example.test" in stdout, stdout[-4000:]
     # What the sandbox DNS server answers for the record: the corrupted value, not the one ACM expects.
     port = sandbox.account()["dns_port"]
