@@ -14,11 +14,12 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLL_ROOT)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := true
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv layout test sanity unit integration lint changelog-lint build bench clean engine image haproxy molecule demo demo-down deploy e2e test-compat
+.PHONY: help venv layout test sanity unit fidelity integration lint changelog-lint build bench clean engine image haproxy molecule demo demo-down deploy e2e test-compat
 
 help:
 	@echo "make test         every suite (sanity, unit, integration, lint, molecule), ends with 'N passed, N failed'"
-	@echo "make sanity|unit|integration|lint|changelog-lint   one suite"
+	@echo "make sanity|unit|fidelity|integration|lint|changelog-lint   one suite"
+	@echo "                  (fidelity: the sandbox account's fidelity layer, behaviour by behaviour, against plain moto too)"
 	@echo "make molecule     the Molecule scenarios of the roles (needs a container engine: see make engine)"
 	@echo "make engine       make sure a container engine answers (as root on Debian/Ubuntu: installs docker.io)"
 	@echo "make image        build the local Debian bookworm image with systemd (reused when it exists)"
@@ -59,6 +60,9 @@ sanity: layout
 
 unit: layout
 	$(BIN)/python -m pytest tests/unit -p no:cacheprovider --junitxml=$(RESULTS)/unit.xml
+
+fidelity: layout
+	$(BIN)/python -m pytest tests/sandbox -p no:cacheprovider --junitxml=$(RESULTS)/fidelity.xml
 
 integration: layout
 	$(BIN)/python -m pytest tests/integration -p no:cacheprovider --junitxml=$(RESULTS)/integration.xml
