@@ -14,11 +14,12 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLL_ROOT)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := true
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv layout test sanity unit integration lint changelog-lint build bench bench-compare clean engine image haproxy molecule demo demo-down e2e ee ee-image test-compat
+.PHONY: help venv layout test sanity unit fidelity integration lint changelog-lint build bench bench-compare clean engine image haproxy molecule demo demo-down deploy e2e ee ee-image test-compat
 
 help:
 	@echo "make test         every suite (sanity, unit, integration, lint, molecule), ends with 'N passed, N failed'"
-	@echo "make sanity|unit|integration|lint|changelog-lint   one suite"
+	@echo "make sanity|unit|fidelity|integration|lint|changelog-lint   one suite"
+	@echo "                  (fidelity: the sandbox account's fidelity layer, behaviour by behaviour, against plain moto too)"
 	@echo "make molecule     the Molecule scenarios of the roles (needs a container engine: see make engine)"
 	@echo "make engine       make sure a container engine answers (as root on Debian/Ubuntu: installs docker.io)"
 	@echo "make image        build the local Debian bookworm image with systemd (reused when it exists)"
@@ -26,6 +27,9 @@ help:
 	@echo "make demo         the HTTPS rollout in the offline sandbox (moto, two containers, the HAProxy edge), a summary"
 	@echo "                  and real HTTPS requests through the edge; curl lines to paste"
 	@echo "make demo-down    stop and remove the sandbox"
+	@echo "make deploy VERSION=v2   after make demo: roll the demo app to a new version label, a host at a time, under a"
+	@echo "                  load of 4 HTTPS clients through the edge; prints requests sent, failed and per version"
+	@echo "                  (VERSION=broken: a version whose health check fails, rolled back; the deploy fails)"
 	@echo "make e2e          site.yml, rerun, rotation, an interrupted run, the IAM policy, teardown.yml; fresh sandboxes"
 	@echo "make ee-image     build the execution environment image from meta/execution-environment.yml, offline (reused"
 	@echo "                  when its inputs are unchanged; the e2e suite builds it too)"
@@ -61,6 +65,9 @@ sanity: layout
 unit: layout
 	$(BIN)/python -m pytest tests/unit -p no:cacheprovider --junitxml=$(RESULTS)/unit.xml
 
+fidelity: layout
+	$(BIN)/python -m pytest tests/sandbox -p no:cacheprovider --junitxml=$(RESULTS)/fidelity.xml
+
 integration: layout
 	$(BIN)/python -m pytest tests/integration -p no:cacheprovider --junitxml=$(RESULTS)/integration.xml
 
@@ -95,6 +102,16 @@ demo: layout image haproxy
 
 demo-down: venv
 	$(BIN)/python sandbox/sandbox.py down $(DEMO_ARGS)
+
+# A rolling deploy of the demo app (playbooks/deploy.yml) in the sandbox of `make demo`, under load through the edge.
+VERSION       ?=
+DEPLOY_CLIENTS ?= 4
+
+deploy: layout
+	@test -n "$(VERSION)" || { echo "usage: make deploy VERSION=<label> (for example v2; broken to see a rollback)"; exit 2; }
+	ANSIBLE_PIPELINING=true $(BIN)/python sandbox/load.py --workdir $(DEMO_DIR) --clients $(DEPLOY_CLIENTS) -- \
+		$(BIN)/ansible-playbook -i inventories/sandbox -i $(DEMO_DIR)/inventory.yml playbooks/deploy.yml \
+		-e rolling_deploy_version=$(VERSION)
 
 # End to end in the sandbox: site.yml, a no-op rerun, requests through the edge, a certificate rotation, teardown.yml.
 e2e: layout image haproxy

@@ -13,7 +13,8 @@ listening sockets handed over to the new worker, server health carried over), so
 - Names: the alias records in Route 53 tell which names reach which load balancer; ``status`` prints
   ``curl --resolve ... --cacert ...`` lines for them.
 - Health: HAProxy checks every registered target at its container's address, on the target group's health
-  check; ``status`` reports HAProxy's view next to moto's (which calls every target healthy).
+  check; the watcher writes HAProxy's view to ``edge/health.json`` about once a second, and the account's fidelity
+  layer answers DescribeTargetHealth from it (``sandbox/account/target_health.py``).
 
 The edge's own reads are signed with the observer access key, so that the API call counts of a rollout
 (tests/harness/api_calls.py) leave them out.
@@ -64,6 +65,7 @@ ADDRESS_SECONDS = 2.0
 REFRESH_SECONDS = 30.0
 MOTO_GONE_SECONDS = 15.0
 RELOAD_TIMEOUT = 15.0
+HEALTH_SECONDS = 1.0
 
 
 class EdgePaths:
@@ -88,6 +90,8 @@ class EdgePaths:
         self.server_state = self.root / "server-state"
         self.ports = self.root / "ports.json"
         self.status = self.root / "status.json"
+        # HAProxy's per-server health, written by the watcher about once a second for the account's target health.
+        self.health_file = self.root / "health.json"
         self.snapshot = self.root / "snapshot.json"
         self.hosts = workdir / "hosts.json"
         self.recording = workdir / "recording.jsonl"
@@ -528,6 +532,14 @@ class Watcher:
         partial.write_text(json.dumps(status, indent=2, sort_keys=True), encoding="utf-8")
         partial.replace(self.paths.status)
 
+    def export_health(self) -> None:
+        """Write HAProxy's per-server health for the account's DescribeTargetHealth (sandbox/account/target_health.py)."""
+        running = master_pid(self.paths) is not None
+        view = {"updated": time.time(), "running": running, "groups": health(self.paths) if running else {}}
+        partial = self.paths.health_file.with_suffix(".tmp")
+        partial.write_text(json.dumps(view, sort_keys=True), encoding="utf-8")
+        partial.replace(self.paths.health_file)
+
     def moto_answers(self) -> bool:
         """Whether moto still answers."""
         try:
@@ -544,10 +556,13 @@ class Watcher:
         signal.signal(signal.SIGINT, self._stop)
         self.paths.watch_pid.write_text(str(os.getpid()), encoding="utf-8")
         dirty, reason = True, "start"
-        last_addresses = last_refresh = last_answer = 0.0
+        last_addresses = last_refresh = last_answer = last_health = 0.0
         try:
             while not self.stopping and self.paths.hosts.exists():
                 now = time.monotonic()
+                if now - last_health >= HEALTH_SECONDS:
+                    last_health = now
+                    self.export_health()
                 if now - last_addresses >= ADDRESS_SECONDS:
                     last_addresses = now
                     addresses = container_addresses(self.paths, self.addresses)

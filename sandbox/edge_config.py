@@ -24,6 +24,11 @@ How the load balancer's behaviour maps to HAProxy:
 - Each target group becomes a backend whose servers are the registered targets at their real addresses, checked
   on the group's health check protocol, path, port, matcher, interval, timeout and thresholds. When none is
   healthy, the group fails open as the ELB does: unchecked backup copies of every target take the traffic.
+- Draining (connection draining after DeregisterTargets): a target that DescribeTargetHealth reports ``draining``
+  stays in the backend as a ``disabled`` server (HAProxy's maintenance state) with no fail-open copy, so it gets no
+  new request, while the requests already open on it finish in the worker that the seamless reload keeps for them.
+  A deregistered target that the account no longer lists (plain moto drops it at once) has no server at all, with
+  the same effect for new requests.
 """
 
 from __future__ import annotations
@@ -350,7 +355,9 @@ def backend(group: dict, snapshot: dict, ctx: Context) -> list[str]:
         f"rise {int(group.get('HealthyThresholdCount') or 5)} fall {int(group.get('UnhealthyThresholdCount') or 2)}",
     ]
     check_port = group.get("HealthCheckPort") or "traffic-port"
-    targets = sorted((d["Target"] for d in snapshot.get("target_health", {}).get(arn, [])), key=server_name)
+    described = snapshot.get("target_health", {}).get(arn, [])
+    draining = {server_name(d["Target"]) for d in described if (d.get("TargetHealth") or {}).get("State") == "draining"}
+    targets = sorted((d["Target"] for d in described), key=server_name)
     servers, fail_open = [], []
     for target in targets:
         address = ctx.addresses.get(target["Id"])
@@ -366,8 +373,12 @@ def backend(group: dict, snapshot: dict, ctx: Context) -> list[str]:
                 checked += f" port {check_port}"
             if check_protocol == "HTTPS" and group.get("Protocol") not in ("HTTPS", "TLS"):
                 checked += " check-ssl verify none"
-            # Fail open, as the ELB does: when no target is healthy, every target gets traffic again.
-            fail_open.append(f"    server {server_name(target)}{FAIL_OPEN_SUFFIX} {server} backup")
+            if server_name(target) not in draining:
+                # Fail open, as the ELB does: when no target is healthy, every target gets traffic again.
+                fail_open.append(f"    server {server_name(target)}{FAIL_OPEN_SUFFIX} {server} backup")
+        if server_name(target) in draining:
+            # No new requests; the open ones finish (the reload keeps the old worker for them).
+            checked += " disabled"
         servers.append(f"    server {server_name(target)} {checked}")
     if fail_open:
         lines.append("    option allbackups")

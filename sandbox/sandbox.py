@@ -9,6 +9,10 @@ Commands (each takes ``--name``, ``--port`` and ``--workdir``; ``make demo`` use
 ``up`` is idempotent: a running sandbox of the same name is reused as it is, so a second ``make demo`` finds
 the state the first one left and the second site.yml run changes nothing.
 
+The account is moto with the sandbox's fidelity layer (``sandbox/account/server.py``): ACM validates through the
+sandbox DNS server (which answers from the Route 53 zones on 127.0.0.1), load balancers provision, targets get their
+health from the edge's checks, and so on; ``--fidelity`` switches the behaviours (``none`` is plain moto).
+
 ``up`` also starts the sandbox edge (``sandbox/edge.py``): HAProxy on 127.0.0.1, rendered from the load balancers
 in moto and re-rendered when the rollout changes them, so the rollout can be checked by real HTTPS requests.
 
@@ -34,6 +38,10 @@ from collections import Counter
 from pathlib import Path
 
 import boto3
+import dns.message
+import dns.query
+import dns.rcode
+import dns.rdatatype
 
 import edge
 
@@ -52,15 +60,25 @@ CONTAINER_ARGS = [
 ]
 
 
+# The fidelity layer's delays (seconds) for the demo; tests pass shorter ones. See sandbox/account/server.py.
+DEMO_DELAYS = {"lb": 4.0, "acm_issue": 3.0, "acm_timeout": 600.0, "route53": 2.0}
+LAUNCHER = Path(__file__).resolve().parent / "account" / "server.py"
+
+
 class Sandbox:
     """One named sandbox: its moto server, its containers and its work directory."""
 
-    def __init__(self, name: str, port: int, workdir: Path, acm_wait: int, edge_own_ports: bool = True) -> None:
+    # pylint: disable-next=too-many-arguments
+    def __init__(self, name: str, port: int, workdir: Path, acm_wait: int, edge_own_ports: bool = True,
+                 fidelity: str | None = None, delays: dict | None = None) -> None:
         self.name = name
         self.port = port
         self.workdir = workdir
         self.acm_wait = acm_wait
         self.edge_own_ports = edge_own_ports
+        self.fidelity = fidelity or os.environ.get("SANDBOX_FIDELITY", "all")
+        self.delays = {**DEMO_DELAYS, **(delays or {})}
+        self.account_state = workdir / "account.json"
         self.pid_file = workdir / "moto.pid"
         self.recording = workdir / "recording.jsonl"
         self.inventory = workdir / "inventory.yml"
@@ -88,6 +106,13 @@ class Sandbox:
         """PID of this sandbox's moto server when it runs, else None."""
         return edge.running_pid(self.pid_file)
 
+    def account(self) -> dict:
+        """What the account launcher wrote: the fidelity behaviours on, the DNS server's port, the delays."""
+        try:
+            return json.loads(self.account_state.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
     def moto_answers(self) -> bool:
         """Whether something answers HTTP on moto's port."""
         try:
@@ -111,11 +136,14 @@ class Sandbox:
             MOTO_ENABLE_RECORDING="True",
             MOTO_RECORDER_FILEPATH=str(self.recording),
         )
-        script = Path(sys.executable).parent / "moto_server"
-        command = [str(script)] if script.exists() else [sys.executable, "-m", "moto.server"]
+        self.account_state.unlink(missing_ok=True)
+        command = [sys.executable, str(LAUNCHER), "-H", HOST, "-p", str(self.port), "--fidelity", self.fidelity,
+                   "--lb-delay", str(self.delays["lb"]), "--acm-issue-delay", str(self.delays["acm_issue"]),
+                   "--acm-timeout", str(self.delays["acm_timeout"]), "--route53-delay", str(self.delays["route53"]),
+                   "--edge-health", str(self.edge.health_file), "--state-file", str(self.account_state)]
         with open(self.workdir / "moto.log", "ab") as log:
             proc = subprocess.Popen(  # pylint: disable=consider-using-with
-                command + ["-H", HOST, "-p", str(self.port)],
+                command,
                 env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )
         self.pid_file.write_text(str(proc.pid), encoding="utf-8")
@@ -124,7 +152,14 @@ class Sandbox:
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"sandbox: moto did not start, see {self.workdir / 'moto.log'}")
             time.sleep(0.2)
-        print(f"sandbox: moto on {self.endpoint} (pid {proc.pid}, ACM issues after {self.acm_wait} s)")
+        account = self.account()
+        if account.get("fidelity"):
+            print(f"sandbox: moto on {self.endpoint} (pid {proc.pid}) with the fidelity layer: "
+                  f"{', '.join(account['fidelity'])}; delays {json.dumps(account['delays'])}")
+        else:
+            print(f"sandbox: moto on {self.endpoint} (pid {proc.pid}), plain (ACM issues after {self.acm_wait} s)")
+        if account.get("dns_port"):
+            print(f"sandbox: DNS server on 127.0.0.1:{account['dns_port']} (the Route 53 zones in moto)")
 
     def stop_moto(self) -> None:
         """Stop this sandbox's moto server (its whole process group)."""
@@ -274,6 +309,7 @@ class Sandbox:
             f"    sandbox_edge_https_port: {ports['443']}",
             f"    sandbox_edge_ca: {self.edge.ca_cert}",
             f"    sandbox_edge_source_cidr: {edge.source_cidr()}",
+            f"    sandbox_dns_port: {self.account().get('dns_port') or 0}",
             "  children:",
             "    web:",
             "      hosts:",
@@ -354,7 +390,32 @@ def run_curl(line: str) -> tuple[str, str, str]:
     return status, location, body
 
 
-def edge_lines(sandbox: Sandbox, main_name: str | None, requests: int = 6) -> list[str]:
+def resolve(port: int, name: str, rdtype: str = "A") -> tuple[str, list[str]]:
+    """Ask the sandbox DNS server as dig would: ``(rcode, ["name ttl TYPE value", ...])``."""
+    answer = dns.query.udp(dns.message.make_query(name, rdtype), HOST, port=port, timeout=3)
+    return dns.rcode.to_text(answer.rcode()), [f"{rrset.name} {rrset.ttl} {dns.rdatatype.to_text(rrset.rdtype)} {item}"
+                                               for rrset in answer.answer for item in rrset]
+
+
+def dns_lines(sandbox: Sandbox, main_name: str | None) -> tuple[list[str], str | None]:
+    """The DNS part of the summary: the dig line to paste and what the sandbox DNS server answers to it."""
+    port = sandbox.account().get("dns_port")
+    if not port:
+        return ["DNS server:     none (the account runs plain moto: --fidelity none)"], None
+    name = main_name or ZONE
+    out = [f"DNS server:     127.0.0.1:{port}, authoritative for the Route 53 zones in moto", "dig line (paste it):",
+           f"  dig @127.0.0.1 -p {port} {name}"]
+    try:
+        rcode, answers = resolve(port, name)
+    except Exception as exc:  # pylint: disable=broad-except
+        return out + [f"  no answer: {exc}"], f"the DNS server on port {port} did not answer"
+    out += [f"  {rcode}: " + ("; ".join(answers) if answers else "no records")]
+    if main_name and not any(line.endswith(" A 127.0.0.1") for line in answers):
+        return out, f"{main_name} does not resolve to the edge (127.0.0.1) in the sandbox DNS"
+    return out, None
+
+
+def edge_lines(sandbox: Sandbox, main_name: str | None, problems: list | None = None, requests: int = 6) -> list[str]:
     """The edge's part of the summary: ports, curl lines, and real requests through it."""
     status = edge.read_status(sandbox.edge)
     if not status:
@@ -368,7 +429,7 @@ def edge_lines(sandbox: Sandbox, main_name: str | None, requests: int = 6) -> li
     out.append("curl lines (paste them):")
     out += [f"  {line}" for line in status["curl"]]
     out.append("requests through the edge:")
-    problems = []
+    problems = list(problems or [])
     for line in status["curl"]:
         url = line.split()[-1]
         code, location, body = run_curl(line)
@@ -462,7 +523,9 @@ def print_summary(sandbox: Sandbox, stack: str) -> bool:
                 value = ", ".join(r["Value"] for r in record.get("ResourceRecords", []))
             out.append(f"  {record['Name']} {record['Type']} {value}")
     main_name = certificates[0]["DomainName"] if certificates else None
-    out += edge_lines(sandbox, main_name)
+    dns_out, dns_problem = dns_lines(sandbox, main_name)
+    out += dns_out
+    out += edge_lines(sandbox, main_name, [dns_problem] if dns_problem else [])
     print("\n".join(out))
     return out[-1].startswith("verification:   PASSED")
 
@@ -474,13 +537,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--name", default="demo", help="sandbox name: container names and labels (default demo)")
     parser.add_argument("--port", type=int, default=5080, help="moto's port on 127.0.0.1 (default 5080)")
     parser.add_argument("--workdir", type=Path, default=None, help="default .build/sandbox/NAME")
-    parser.add_argument("--acm-wait", type=int, default=5, help="seconds until ACM issues a certificate (default 5)")
+    parser.add_argument("--acm-wait", type=int, default=5,
+                        help="seconds until plain moto issues a certificate (default 5; only with the acm_dns behaviour off)")
+    parser.add_argument("--fidelity", default=os.environ.get("SANDBOX_FIDELITY", "all"),
+                        help="the fidelity behaviours: all (default), none (plain moto), or a comma-separated list "
+                             "(see sandbox/account/settings.py); env SANDBOX_FIDELITY")
+    parser.add_argument("--lb-delay", type=float, default=DEMO_DELAYS["lb"],
+                        help=f"seconds a new load balancer is provisioning (default {DEMO_DELAYS['lb']:g})")
+    parser.add_argument("--acm-issue-delay", type=float, default=DEMO_DELAYS["acm_issue"],
+                        help="seconds from the validation records resolving to ISSUED "
+                             f"(default {DEMO_DELAYS['acm_issue']:g})")
+    parser.add_argument("--acm-timeout", type=float, default=DEMO_DELAYS["acm_timeout"],
+                        help="seconds until a certificate that never validates times out "
+                             f"(default {DEMO_DELAYS['acm_timeout']:g})")
+    parser.add_argument("--route53-delay", type=float, default=DEMO_DELAYS["route53"],
+                        help=f"seconds a Route 53 change is PENDING (default {DEMO_DELAYS['route53']:g})")
     parser.add_argument("--stack", default="demo", help="stack whose rollout the summary shows (default demo)")
     parser.add_argument("--edge-ports", choices=["own", "free"], default="own",
                         help="edge listeners on their own ports (80, 443) when free, or always on free ports")
     args = parser.parse_args(argv)
     workdir = args.workdir or Path(".build") / "sandbox" / args.name
-    sandbox = Sandbox(args.name, args.port, workdir.resolve(), args.acm_wait, edge_own_ports=args.edge_ports == "own")
+    delays = {"lb": args.lb_delay, "acm_issue": args.acm_issue_delay, "acm_timeout": args.acm_timeout,
+              "route53": args.route53_delay}
+    sandbox = Sandbox(args.name, args.port, workdir.resolve(), args.acm_wait, edge_own_ports=args.edge_ports == "own",
+                      fidelity=args.fidelity, delays=delays)
     if args.command == "up":
         sandbox.up()
     elif args.command == "down":

@@ -23,6 +23,7 @@ RESULTS = REPO / ".build" / "results"
 SUITES = [
     ("sanity", ["make", "sanity"], "sanity.xml"),
     ("unit", ["make", "unit"], "unit.xml"),
+    ("fidelity", ["make", "fidelity"], "fidelity.xml"),
     ("integration", ["make", "integration"], "integration.xml"),
     ("lint", ["make", "lint"], None),
     ("changelog-lint", ["make", "changelog-lint"], None),

@@ -111,3 +111,13 @@ from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcil
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_target_groups import read_target_group  # noqa: F401
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_target_groups import target_group_from_description  # noqa: F401
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_target_groups import wait_until_healthy  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.targets import find_target_groups  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.targets import group_targets_state  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.targets import no_group_error  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.targets import plan_targets  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.targets import predict_group_state  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.targets import stack_target_group_arns  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.targets import target_key  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.targets import validate_targets  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.targets import wait_for_targets  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._elb.targets import wanted_targets  # noqa: F401

@@ -138,7 +138,9 @@ def edge_renders(box: Sandbox) -> list[dict]:
 def in_sandbox(acm_wait: int, playbooks: list[str]) -> list[dict]:
     """Set up a fresh sandbox with that validation wait, run the playbooks in order, take it all down."""
     with tempfile.TemporaryDirectory(prefix="bench-rollout-") as workdir:
-        box = Sandbox(NAME, free_port(), Path(workdir) / "sandbox", acm_wait=acm_wait, edge_own_ports=False)
+        # With the fidelity layer the certificate is issued acm_wait seconds after its validation records resolve.
+        box = Sandbox(NAME, free_port(), Path(workdir) / "sandbox", acm_wait=acm_wait, edge_own_ports=False,
+                      delays={"acm_issue": acm_wait})
         box.remove_containers()  # left over by a bench that was killed before its clean-up
         results = []
         try:

@@ -1,7 +1,8 @@
 """Demo web app for webops.https_rollout: answers with the host's identity, and has a health endpoint.
 
 Python standard library only. Settings come from the environment (the role's env file):
-APP_HOST (always 127.0.0.1 from the role), APP_PORT, APP_NAME, APP_IDENTITY, APP_HEALTH_PATH.
+APP_HOST (always 127.0.0.1 from the role), APP_PORT, APP_NAME, APP_IDENTITY, APP_HEALTH_PATH, APP_VERSION.
+The version label ``broken`` makes the health endpoint answer 503, to try a deploy whose health check fails.
 """
 
 import json
@@ -12,10 +13,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 HOST = os.environ.get("APP_HOST", "127.0.0.1")
 PORT = int(os.environ.get("APP_PORT", "8000"))
 HEALTH_PATH = os.environ.get("APP_HEALTH_PATH", "/healthz")
+VERSION = os.environ.get("APP_VERSION", "v1")
+BROKEN = "broken"
 IDENTITY = {
     "app": os.environ.get("APP_NAME", "webapp"),
     "host": socket.gethostname(),
     "identity": os.environ.get("APP_IDENTITY", socket.gethostname()),
+    "version": VERSION,
 }
 
 
@@ -29,7 +33,10 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 (the name is the stdlib's)
         """Answer the health check or the identity."""
         if self.path.split("?", 1)[0] == HEALTH_PATH:
-            self.send_body(b"ok\n", "text/plain")
+            if VERSION == BROKEN:
+                self.send_body(b"broken\n", "text/plain", status=503)
+            else:
+                self.send_body(b"ok\n", "text/plain")
             return
         answer = dict(IDENTITY)
         answer.update({
@@ -43,9 +50,9 @@ class Handler(BaseHTTPRequestHandler):
     # HEAD answers as GET without the body (curl -I, uptime probes).
     do_HEAD = do_GET
 
-    def send_body(self, body, content_type):
-        """Send a 200 with the body (its headers only, for HEAD)."""
-        self.send_response(200)
+    def send_body(self, body, content_type, status=200):
+        """Send the status (200 by default) with the body (its headers only, for HEAD)."""
+        self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()

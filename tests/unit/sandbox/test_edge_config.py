@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -163,6 +165,55 @@ def test_target_groups_fail_open_like_the_elb(rendered):
         f"server {WEB1}_8080_failopen 10.9.0.1:8080 backup", f"server {WEB2}_8080_failopen 10.9.0.2:8080 backup"}
     # Backups come after the checked servers, and never carry a check themselves.
     assert max(i for i, line in enumerate(web) if line.endswith(" check")) < min(i for i, line in enumerate(web) if " backup" in line)
+
+
+def draining_snapshot(state="draining"):
+    """The recorded snapshot with WEB1 of demo-web in ``state`` (as after DeregisterTargets, with a delay)."""
+    snapshot = json.loads(json.dumps(SNAPSHOT))
+    arn = next(g["TargetGroupArn"] for g in snapshot["target_groups"] if g["TargetGroupName"] == "demo-web")
+    for described in snapshot["target_health"][arn]:
+        if described["Target"]["Id"] == WEB1:
+            described["TargetHealth"] = {"State": state, "Reason": "Target.DeregistrationInProgress"}
+    return snapshot
+
+
+def test_a_draining_target_gets_no_new_requests_and_no_fail_open_copy():
+    """A draining target is a disabled (maintenance) server: no new requests, and never a fail-open backup."""
+    web = section(edge_config.render(draining_snapshot(), context()), "backend tg_demo-web")
+    assert f"server {WEB1}_8080 10.9.0.1:8080 check disabled" in web
+    assert f"server {WEB2}_8080 10.9.0.2:8080 check" in web
+    assert {line for line in web if " backup" in line} == {f"server {WEB2}_8080_failopen 10.9.0.2:8080 backup"}
+
+
+def test_a_target_the_account_no_longer_lists_has_no_server():
+    """Plain moto drops a deregistered target at once: it has no server at all (no new requests either)."""
+    snapshot = draining_snapshot()
+    arn = next(g["TargetGroupArn"] for g in snapshot["target_groups"] if g["TargetGroupName"] == "demo-web")
+    snapshot["target_health"][arn] = [d for d in snapshot["target_health"][arn] if d["Target"]["Id"] != WEB1]
+    web = section(edge_config.render(snapshot, context()), "backend tg_demo-web")
+    assert not [line for line in web if WEB1 in line]
+    assert f"server {WEB2}_8080 10.9.0.2:8080 check" in web
+
+
+def test_the_rendered_draining_configuration_is_valid_haproxy(tmp_path):
+    """haproxy -c accepts the configuration with a draining server (when HAProxy is installed)."""
+    haproxy = shutil.which("haproxy")
+    if haproxy is None:
+        pytest.skip("HAProxy is not installed (make haproxy)")
+    ctx = context()
+    ctx.crt_list_dir = str(tmp_path)
+    ctx.stats_socket = str(tmp_path / "stats.sock")
+    ctx.server_state_file = str(tmp_path / "state")
+    pem = tmp_path / "cert.pem"
+    ctx.certificate_files = {arn: str(pem) for arn in ctx.certificate_files}
+    text = edge_config.render(draining_snapshot(), ctx)
+    backend = text.split("\nbackend tg_demo-web\n", 1)[1].split("\n\n", 1)[0]
+    config = tmp_path / "haproxy.cfg"
+    config.write_text("defaults\n    mode http\n    timeout connect 1s\n    timeout client 1s\n    timeout server 1s\n\n"
+                      "frontend f\n    bind 127.0.0.1:18080\n    default_backend tg_demo-web\n\n"
+                      "backend tg_demo-web\n" + backend + "\n", encoding="utf-8")
+    result = subprocess.run([haproxy, "-c", "-f", str(config)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_network_load_balancer_tls_in_tcp_mode_and_udp_left_out(rendered):
