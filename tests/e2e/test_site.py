@@ -493,6 +493,13 @@ def test_sni_certificate_served_by_name(sandbox):
     """A second certificate added to the HTTPS listener is served to its name; the others keep the default one."""
     acm, elbv2 = sandbox.client("acm"), sandbox.client("elbv2")
     arn = acm.request_certificate(DomainName="api.example.test", ValidationMethod="DNS")["CertificateArn"]
+    # The sandbox's ACM issues only once the validation record resolves (fidelity layer): publish it, as a rollout does.
+    record = through_edge.wait_until(lambda: acm.describe_certificate(CertificateArn=arn)["Certificate"][
+        "DomainValidationOptions"][0].get("ResourceRecord"), 30, "the validation record of the SNI certificate")
+    route53 = sandbox.client("route53")
+    zone = [z for z in route53.list_hosted_zones_by_name(DNSName="example.test")["HostedZones"] if z["Name"] == "example.test."][0]
+    route53.change_resource_record_sets(HostedZoneId=zone["Id"], ChangeBatch={"Changes": [{"Action": "UPSERT", "ResourceRecordSet": {
+        "Name": record["Name"], "Type": "CNAME", "TTL": 60, "ResourceRecords": [{"Value": record["Value"]}]}}]})
     through_edge.wait_until(lambda: acm.describe_certificate(CertificateArn=arn)["Certificate"]["Status"] == "ISSUED", 30,
                             "the SNI certificate issued")
     listener = edge(sandbox)["listeners"][443]["ListenerArn"]
