@@ -498,8 +498,9 @@ def test_sni_certificate_served_by_name(sandbox):
         "DomainValidationOptions"][0].get("ResourceRecord"), 30, "the validation record of the SNI certificate")
     route53 = sandbox.client("route53")
     zone = [z for z in route53.list_hosted_zones_by_name(DNSName="example.test")["HostedZones"] if z["Name"] == "example.test."][0]
-    route53.change_resource_record_sets(HostedZoneId=zone["Id"], ChangeBatch={"Changes": [{"Action": "UPSERT", "ResourceRecordSet": {
-        "Name": record["Name"], "Type": "CNAME", "TTL": 60, "ResourceRecords": [{"Value": record["Value"]}]}}]})
+    validation = {"Name": record["Name"], "Type": "CNAME", "TTL": 60, "ResourceRecords": [{"Value": record["Value"]}]}
+    route53.change_resource_record_sets(HostedZoneId=zone["Id"], ChangeBatch={"Changes": [
+        {"Action": "UPSERT", "ResourceRecordSet": validation}]})
     through_edge.wait_until(lambda: acm.describe_certificate(CertificateArn=arn)["Certificate"]["Status"] == "ISSUED", 30,
                             "the SNI certificate issued")
     listener = edge(sandbox)["listeners"][443]["ListenerArn"]
@@ -516,6 +517,9 @@ def test_sni_certificate_served_by_name(sandbox):
     finally:
         elbv2.remove_listener_certificates(ListenerArn=listener, Certificates=[{"CertificateArn": arn}])
         acm.delete_certificate(CertificateArn=arn)
+        # The record is this test's, not the stack's: the teardown test expects no validation record left.
+        route53.change_resource_record_sets(HostedZoneId=zone["Id"], ChangeBatch={"Changes": [
+            {"Action": "DELETE", "ResourceRecordSet": validation}]})
     through_edge.wait_until(lambda: edge_serving(sandbox, arn.rsplit("/", 1)[-1], present=False), 30,
                             "the edge without the SNI certificate")
 
