@@ -48,6 +48,11 @@ def wait_all(waits, timeout, clock=time.monotonic, slice_seconds=None):
 
         try:
             return fn(max(0.0, deadline - clock()), progress)
+        except WaitTimeout:
+            # The end of a slice is the end of this turn for every wait, not a failure that stops the others.
+            if not sliced:
+                stop.set()
+            raise
         except Exception:
             stop.set()
             raise

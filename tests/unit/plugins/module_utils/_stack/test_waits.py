@@ -89,3 +89,22 @@ def test_the_last_slice_times_out_for_real():
 
     with pytest.raises(WaitTimeout):
         waits.wait_all({"targets": slow}, 5, slice_seconds=10)
+
+
+def test_a_slice_ending_in_one_wait_does_not_stop_the_others():
+    """Within a slice, a wait that reaches the slice's end is pending, not failed: the others go on polling."""
+    timed_out = threading.Event()
+
+    def early(timeout, progress):
+        timed_out.set()
+        raise WaitTimeout("Timed out waiting for certificate")
+
+    def still_polling(timeout, progress):
+        timed_out.wait(5)
+        progress("load balancer: provisioning")  # after the other wait's slice ended: must not raise Stopped
+        raise WaitTimeout("Timed out waiting for load balancer")
+
+    results, status, _seconds = waits.wait_all({"certificate": early, "load_balancer": still_polling}, 300,
+                                               slice_seconds=1)
+    assert results == {}
+    assert status["load_balancer"] == "load balancer: provisioning"
