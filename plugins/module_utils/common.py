@@ -290,7 +290,7 @@ def wait_for(poll, what, timeout, delay=5, max_delay=30, describe=str, clock=tim
         remaining = deadline - now
         if remaining <= 0:
             raise WaitTimeout(
-                f"Timed out after {timeout}s waiting for {what}; last seen: {describe(status)}",
+                f"Timed out after {round(timeout)}s waiting for {what}; last seen: {describe(status)}",
                 status=status,
             )
         sleep(min(remaining, pause * random.uniform(0.8, 1.2)))
