@@ -81,6 +81,8 @@ class Sandbox:
         self.account_state = workdir / "account.json"
         self.pid_file = workdir / "moto.pid"
         self.recording = workdir / "recording.jsonl"
+        # Tests: moto holds its answer to the action this file names (sandbox/account/hold.py).
+        self.hold_file = workdir / "hold.json"
         self.inventory = workdir / "inventory.yml"
         self.edge = edge.EdgePaths(workdir)
 
@@ -137,10 +139,12 @@ class Sandbox:
             MOTO_RECORDER_FILEPATH=str(self.recording),
         )
         self.account_state.unlink(missing_ok=True)
+        self.hold_file.unlink(missing_ok=True)
         command = [sys.executable, str(LAUNCHER), "-H", HOST, "-p", str(self.port), "--fidelity", self.fidelity,
                    "--lb-delay", str(self.delays["lb"]), "--acm-issue-delay", str(self.delays["acm_issue"]),
                    "--acm-timeout", str(self.delays["acm_timeout"]), "--route53-delay", str(self.delays["route53"]),
-                   "--edge-health", str(self.edge.health_file), "--state-file", str(self.account_state)]
+                   "--edge-health", str(self.edge.health_file), "--state-file", str(self.account_state),
+                   "--hold-file", str(self.hold_file)]
         with open(self.workdir / "moto.log", "ab") as log:
             proc = subprocess.Popen(  # pylint: disable=consider-using-with
                 command,

@@ -58,6 +58,8 @@ def parser() -> argparse.ArgumentParser:
     cli.add_argument("--unchecked-targets", choices=["initial", "healthy"], default="initial",
                      help="health of targets no edge checks (default initial, as AWS without checks)")
     cli.add_argument("--state-file", default=None, help="write the DNS port and the enabled behaviours here (JSON)")
+    cli.add_argument("--hold-file", default=None,
+                     help="tests: hold the answer to the action this JSON file names until it is removed (see hold.py)")
     return cli
 
 
@@ -92,10 +94,10 @@ def main(argv: list[str] | None = None) -> None:
     if args.state_file:
         Path(args.state_file).write_text(json.dumps(state, indent=2), encoding="utf-8")
     print(f"account: fidelity {', '.join(sorted(enabled)) or 'none'}; DNS on {args.host}:{settings.dns_port}", flush=True)
-    serve(args.host, args.port)
+    serve(args.host, args.port, args.hold_file)
 
 
-def serve(host: str, port: int) -> None:
+def serve(host: str, port: int, hold_file: str | None = None) -> None:
     """Serve moto as ``moto_server`` does (its WSGI app on werkzeug, threaded); SIGTERM/SIGINT end the process at once.
 
     moto's own handler raises SystemExit, after which the interpreter waits for open keep-alive connections' threads.
@@ -117,6 +119,10 @@ def serve(host: str, port: int) -> None:
     signal.signal(signal.SIGINT, stop)
     app = DomainDispatcherApplication(create_backend_app)
     app.debug = True  # as moto.server.main
+    if hold_file:
+        from account.hold import HoldMiddleware
+
+        app = HoldMiddleware(app, hold_file)
     run_simple(host, port, app, threaded=True, request_handler=MotoRequestHandler)
 
 

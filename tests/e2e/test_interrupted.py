@@ -5,10 +5,10 @@ so it cannot meet the sandbox of test_site.py. The account starts empty of the s
 is counted, not only the tagged ones: an untagged orphan (a certificate requested by a run that never saw the
 answer, say) counts as a duplicate.
 
-1. site.yml is killed (SIGKILL to its process group) the moment moto receives the certificate request: the
-   certificate comes into being, the run never learns its ARN.
-2. site.yml is killed again the moment moto receives the load balancer's creation: the load balancer comes into
-   being, its listeners do not.
+1. site.yml is killed (SIGKILL to its whole process tree) while moto holds its answer to the certificate request
+   (the sandbox's hold file): the certificate comes into being, the run never learns its ARN.
+2. site.yml is killed again while moto holds its answer to the load balancer's creation: the load balancer comes
+   into being, its listeners do not.
 3. site.yml runs to the end: one certificate, one target group, one load balancer, one listener per port, one rule
    per priority, one security group per role, the DNS records of that one certificate and nothing more.
 4. A rerun reports changed=0 and makes no mutating call.
@@ -34,9 +34,9 @@ REPO = HERE.parents[1]
 sys.path[:0] = [str(HERE), str(REPO / "tests" / "harness"), str(REPO / "sandbox")]
 
 # pylint: disable-next=wrong-import-position
-from api_calls import classify  # noqa: E402
-# pylint: disable-next=wrong-import-position
 from sandbox import Sandbox  # noqa: E402
+# pylint: disable-next=wrong-import-position
+from api_calls import classify  # noqa: E402
 # pylint: disable-next=wrong-import-position
 from test_site import NAMES, OWNER_KEY, elb_tags, fresh_sandbox, run_playbook, seeded_instance_ids, zone_records  # noqa: E402
 
@@ -53,11 +53,18 @@ def sandbox(tmp_path_factory):
 
 
 def run_and_kill(box: Sandbox, action: tuple[str, str]) -> None:
-    """Run site.yml and SIGKILL its process group as soon as moto has received ``action`` (service, Action)."""
+    """Run site.yml and SIGKILL its process group while moto holds its answer to ``action`` (service, Action).
+
+    moto serves the request in full (the resource exists) and holds the answer (sandbox/account/hold.py) until the
+    run is dead, so the run never learns what it made, whatever calls it would send next.
+    """
     env = dict(os.environ)
     env.update(ANSIBLE_COLLECTIONS_PATH=str(REPO / ".build" / "collections"), ANSIBLE_PIPELINING="true",
                ANSIBLE_NOCOLOR="true")
+    marker = Path(f"{box.hold_file}.held")
+    marker.unlink(missing_ok=True)
     offset = box.recording.stat().st_size if box.recording.exists() else 0
+    box.hold_file.write_text(json.dumps({"service": action[0], "action": action[1]}), encoding="utf-8")
     command = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(REPO / "inventories" / "sandbox"),
                "-i", str(box.inventory), str(REPO / "playbooks" / "site.yml"), "-e", STACK_VARS]
     log = box.workdir / f"killed-at-{action[1]}.log"
@@ -66,41 +73,89 @@ def run_and_kill(box: Sandbox, action: tuple[str, str]) -> None:
             command, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    seen = []
     try:
         deadline = time.monotonic() + KILL_DEADLINE
-        while action not in seen:
-            assert proc.poll() is None, (f"site.yml ended (rc {proc.returncode}) before {action[1]}:\n"
+        while not marker.exists():
+            assert proc.poll() is None, (f"site.yml ended (rc {proc.returncode}) before {action[1]}; moto saw "
+                                         f"{calls_since(box, offset)}\n"
                                          + log.read_text(encoding="utf-8", errors="replace")[-4000:])
             assert time.monotonic() < deadline, f"no {action[1]} within {KILL_DEADLINE}s"
-            time.sleep(0.02)
-            if box.recording.exists():
-                with open(box.recording, "rb") as recording:
-                    recording.seek(offset)
-                    chunk = recording.read()
-                complete = chunk[:chunk.rfind(b"\n") + 1]
-                offset += len(complete)
-                seen += [classify(json.loads(line)) for line in complete.splitlines() if line.strip()]
+            time.sleep(0.05)
     finally:
+        tree = kill_tree(proc.pid)
+        proc.wait(timeout=30)
+        box.hold_file.unlink(missing_ok=True)
+    assert proc.returncode == -signal.SIGKILL, f"site.yml was not killed: rc {proc.returncode}"
+    # Nothing of the killed run lives on: not ansible-playbook, its workers, nor the module they ran.
+    assert len(tree) >= 3, f"the killed site.yml had no worker or module running: {tree}"
+    assert gone(tree), f"processes of the killed site.yml are still there: {tree}"
+    # moto lets the held answer go to the dead connection; wait until it has.
+    deadline = time.monotonic() + 10
+    while marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def calls_since(box: Sandbox, offset: int) -> list[str]:
+    """The mutating actions in moto's request log after ``offset`` bytes (for failure messages)."""
+    with open(box.recording, "rb") as recording:
+        recording.seek(offset)
+        lines = recording.read().splitlines()
+    return [":".join(found) for found in (classify(json.loads(line)) for line in lines if line.strip())
+            if not found[1].startswith(("Describe", "List", "Get"))]
+
+
+def children(pid: int) -> set[int]:
+    """The direct children of a process (from /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            os.killpg(proc.pid, signal.SIGKILL)
+            fields = stat.read_text(encoding="utf-8").rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def kill_tree(root: int) -> set[int]:
+    """SIGKILL a process and every descendant, as a machine that loses power would; return the pids.
+
+    A process group is not enough: ansible-core's workers call setsid(), so they and the modules they run are in
+    sessions of their own and would finish their work after ansible-playbook died. The tree is frozen (SIGSTOP)
+    first, so that nothing forks or is reparented while it is collected.
+    """
+    tree, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        if pid in tree:
+            continue
+        try:
+            os.kill(pid, signal.SIGSTOP)
+        except ProcessLookupError:
+            continue
+        tree.add(pid)
+        todo += children(pid)
+    for pid in tree:
+        try:
+            os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        proc.wait(timeout=30)
-    assert proc.returncode == -signal.SIGKILL, f"site.yml was not killed: rc {proc.returncode}"
-    # Nothing of the killed run lives on (ansible-playbook's workers and modules share its process group).
-    assert group_gone(proc.pid), f"processes of the killed site.yml (group {proc.pid}) are still there"
-    # moto completes the request the killed run sent: let it finish before the account is looked at.
-    time.sleep(1)
+    return tree
 
 
-def group_gone(pgid: int, timeout: float = 10) -> bool:
-    """Whether no process of the group is left (orphaned children are reaped within ``timeout`` seconds)."""
+def gone(pids: set[int], timeout: float = 10) -> bool:
+    """Whether none of ``pids`` is left (as a live process; zombies of this test's own child do not count)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
-            os.killpg(pgid, 0)
-        except ProcessLookupError:
+        alive = set()
+        for pid in pids:
+            try:
+                state = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()[0]
+            except OSError:
+                continue
+            if state != "Z":
+                alive.add(pid)
+        if not alive:
             return True
         time.sleep(0.1)
     return False
