@@ -35,7 +35,7 @@ class ActionModule(ActionBase):
         result = super().run(tmp, task_vars)
         del tmp  # tmp no longer has any effect
         args = dict(self._task.args)
-        sliced = args.get("phase") == "finish" and not self._task.check_mode
+        sliced = args.get("phase") in ("finish", "targets") and not self._task.check_mode
         slice_seconds = int(args.get("wait_slice") or DEFAULT_SLICE) if sliced else 0
         timeout = int(args.get("wait_timeout") or 900)
         start = time.monotonic()

@@ -12,6 +12,7 @@ input before the first change, and then calls the SAME per-resource functions as
 - ``_stack/read.py``: the read (Resource Groups Tagging API by the ownership tag, batched describes and tags);
 - ``_stack/present.py``: the start and finish phases (validate, read, plan, apply, waits);
 - ``_stack/absent.py``: the teardown by ownership tag, reverse order;
+- ``_stack/dns.py``: the validation and alias records, through route53_record's reconciliation;
 - ``_stack/waits.py``: concurrent waits in threads under one deadline;
 - ``_stack/creates.py``: a create whose answer was lost is found (by name and ownership tag), not duplicated;
 - ``_stack/table.py``: the plan as rows and as a table, the diff per resource.
@@ -20,8 +21,10 @@ input before the first change, and then calls the SAME per-resource functions as
 from __future__ import annotations
 
 from ansible_collections.webops.https_rollout.plugins.module_utils._stack import absent
+from ansible_collections.webops.https_rollout.plugins.module_utils._stack import dns
 from ansible_collections.webops.https_rollout.plugins.module_utils._stack import present
 from ansible_collections.webops.https_rollout.plugins.module_utils._stack import table
+from ansible_collections.webops.https_rollout.plugins.module_utils._stack import targets
 # pylint: disable-next=unused-import
 from ansible_collections.webops.https_rollout.plugins.module_utils._stack.inputs import stack_argument_spec  # noqa: F401
 
@@ -50,6 +53,9 @@ class Clients:
     def tagging(self):
         return self._get("resourcegroupstaggingapi")
 
+    def route53(self):
+        return self._get("route53")
+
 
 def run_phase(options, clients, check_mode, warn):
     """Run one phase. Returns the result: ``changed``, ``plan`` (rows), ``plan_table`` (lines), ``diff`` (a list, one
@@ -62,6 +68,8 @@ def run_phase(options, clients, check_mode, warn):
 
     plan = present.Plan(options)
     present.validate_inputs(plan)
+    if options["phase"] == "targets":
+        return targets.recheck(plan, clients, check_mode)
     present.read_stack(plan, clients)
     present.check_ssl_policies(plan, clients)
     present.check_rules(plan)
@@ -69,11 +77,22 @@ def run_phase(options, clients, check_mode, warn):
         warn(f"load balancer {arn} has the name of the stack's load balancer and its tag: a create whose answer was "
              "lost made it. The stack uses the oldest; phase absent removes both.")
     present.apply_start(plan, clients, check_mode, warn)
-    waited = {}
     finish = options["phase"] == "finish" or (not plan.changed and present.is_ready(plan, clients))
+    # The validation records go out before any wait for the certificate; when there is none (a rerun), they are
+    # checked in the same Route 53 call as the aliases.
+    certificate = plan.states.get("certificate") or {}
+    records = dns.validation_records(options, certificate)
+    if records and (not finish or certificate.get("status") != "ISSUED"):
+        dns.publish(plan, clients, records, check_mode, warn)
+        records = []
+    waited = {}
     if finish:
         waited = present.apply_finish(plan, clients, check_mode, warn)
         finish = not waited.get("pending")
+    if finish:
+        # The names move to the load balancer only once HTTPS answers there.
+        records += dns.alias_records(options, plan.states.get("load_balancer"))
+    dns.publish(plan, clients, records, check_mode, warn)
     states = plan.states
     return {
         "changed": plan.changed,
@@ -87,4 +106,5 @@ def run_phase(options, clients, check_mode, warn):
         "load_balancer": states.get("load_balancer") or {},
         "listeners": {str(port): state for port, state in states["listeners"].items()},
         "rules": states["rules"],
+        "dns": states.get("dns") or {"records": [], "changes": []},
     }

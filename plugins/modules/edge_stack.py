@@ -6,32 +6,38 @@
 DOCUMENTATION = r"""
 ---
 module: edge_stack
-short_description: The AWS side of one phase of an HTTPS edge in one process (certificate, target groups, load balancer, listeners, rules)
+short_description: The AWS side of one phase of an HTTPS edge in one process (certificate, target groups, load balancer, listeners, rules, DNS)
 version_added: 0.2.0
 description:
   - The stack engine. It does the AWS side of one phase of an HTTPS rollout in one module process, with the same
     reconciliation code as the per-resource modules (M(webops.https_rollout.acm_certificate),
     M(webops.https_rollout.elb_target_group), M(webops.https_rollout.elb_load_balancer),
-    M(webops.https_rollout.elb_listener), M(webops.https_rollout.elb_listener_rule)). One piece of logic, two front
+    M(webops.https_rollout.elb_listener), M(webops.https_rollout.elb_listener_rule),
+    M(webops.https_rollout.route53_record)). One piece of logic, two front
     doors. The role M(webops.https_rollout.https_edge) drives it; people who compose their own playbooks may use
     the per-resource modules instead.
   - It reads the stack's whole state at once (the Resource Groups Tagging API by the ownership tag, batched
     describes, tags 20 resources a call), validates every option before the first change, and applies in
     dependency order.
   - O(phase=start) requests the certificate (no wait) and creates or updates the target groups, the load
-    balancer (no wait) and the listeners that serve no certificate. When everything is already in place and
-    ready (a rerun), it does the finish phase's work at once and returns RV(finished=true).
+    balancer (no wait) and the listeners that serve no certificate, and publishes the certificate's validation
+    records (O(dns)). When everything is already in place and ready (a rerun), it does the finish phase's work at
+    once and returns RV(finished=true).
   - O(phase=finish) waits for the certificate to be issued, the load balancer to be active and the targets to be
     healthy, concurrently (threads in this process, one deadline O(wait_timeout)), then creates or updates the
-    listeners that serve the certificate and the rules, and deletes the superseded certificates nothing serves.
+    listeners that serve the certificate and the rules, points the names of O(dns.alias_names) at the load
+    balancer, and deletes the superseded certificates nothing serves.
+  - O(phase=targets) follows a start phase that returned RV(finished=true), and only reads the health of the
+    targets of the target groups that wait for it (C(wait_healthy)), and waits for them as the finish phase
+    would. Hosts configured between the two phases may have gone down; this sees it, in one read call per
+    target group when O(target_group_arns) gives their ARNs.
   - O(phase=absent) tears down, in reverse order, every load balancer, target group and certificate that carries
     the tag C(https-rollout:stack=<stack>), even two of one name, and nothing else. A resource it cannot remove
     (a target group still in use, a load balancer of the given name that another owner holds) is named in
-    RV(left); the rest of the teardown goes on.
+    RV(left); the rest of the teardown goes on. With O(dns), the alias records that still point at the load
+    balancer go first, and the deleted certificates' validation records last.
   - The name says what it manages, the edge of one stack; C(stack) alone would read as the ownership option every
     module of the collection has.
-  - Route 53 records (the certificate's validation records, the alias records) stay with
-    M(webops.https_rollout.route53_record) for now; the module returns what they need (RV(certificate), RV(load_balancer)).
 author:
   - webops maintainers (@webops)
 options:
@@ -46,7 +52,7 @@ options:
       - The phase of the rollout to run, as the role's phases. See the description.
     type: str
     required: true
-    choices: [start, finish, absent]
+    choices: [start, finish, targets, absent]
   certificate:
     description:
       - The stack's ACM certificate, DNS-validated, as the options O(webops.https_rollout.acm_certificate#module:name),
@@ -92,6 +98,61 @@ options:
     type: list
     elements: dict
     default: []
+  dns:
+    description:
+      - The stack's Route 53 records, reconciled as M(webops.https_rollout.route53_record) does, in one call per
+        phase (the zone is found once and read once).
+      - Without it the module touches no record; the validation records are returned in RV(certificate) (its C(validation_records))
+        for the caller to publish.
+    type: dict
+    version_added: 0.2.0
+    suboptions:
+      zone:
+        description:
+          - The hosted zone (name or ID) of the records. By default the most specific public zone that contains
+            each name.
+        type: str
+      publish_validation_records:
+        description:
+          - Publish the certificate's DNS validation records (CNAME) as soon as it is requested, and keep them.
+        type: bool
+        default: true
+      validation_ttl:
+        description: TTL of the validation records, in seconds.
+        type: int
+        default: 300
+      alias_names:
+        description:
+          - Names to point at the load balancer with alias records, once its HTTPS listener is in place (the
+            finish phase, or a start phase that finishes).
+        type: list
+        elements: str
+        default: []
+      alias_types:
+        description: The alias record types per name; V(AAAA) as well for a dualstack load balancer.
+        type: list
+        elements: str
+        choices: [A, AAAA]
+        default: [A]
+      evaluate_target_health:
+        description: The alias records' C(EvaluateTargetHealth).
+        type: bool
+        default: true
+      remove_validation_records:
+        description:
+          - With O(phase=absent), remove the validation records of the certificates the teardown deleted (only
+            where they still hold the certificate's values). Another certificate of the same names in this
+            account uses the same records; keep them (V(false)) when one does.
+        type: bool
+        default: true
+  target_group_arns:
+    description:
+      - With O(phase=targets), the ARNs of O(target_groups) by name, as the start phase returned them in
+        RV(target_groups). The phase then reads no target group by name, only the targets' health.
+      - A group missing here is looked up by name.
+    type: dict
+    default: {}
+    version_added: 0.2.0
   wait_timeout:
     description:
       - Seconds the finish phase waits, for all its waits together (one deadline), and the teardown for the load
@@ -100,7 +161,7 @@ options:
     default: 900
   wait_slice:
     description:
-      - With more than V(0), the finish phase waits this many seconds at most and, when something is still not
+      - With more than V(0), the finish (or targets) phase waits this many seconds at most and, when something is still not
         ready, returns C(pending) in RV(waited) with RV(finished=false) instead of waiting on. The module's action plugin
         uses it to print, between slices, what it waits on (V(20) seconds a slice unless the task sets it); each
         slice is one module run in the foreground, under the one deadline O(wait_timeout).
@@ -149,14 +210,19 @@ EXAMPLES = r"""
       - port: 443
         protocol: HTTPS
         default_action: {type: forward, target_group: shop-web}
+    dns: {alias_names: [shop.example.com]}
   register: shop_start
 
-- name: Finish it (waits for the certificate, the load balancer and the targets at once)
+# The same options for each phase: build them once (a variable) so the phases cannot drift apart.
+- name: Finish it (waits for the certificate, the load balancer and the targets at once; HTTPS, DNS aliases)
   webops.https_rollout.edge_stack:
     stack: shop
-    phase: finish
-    certificate: "{{ shop_start.invocation.module_args.certificate }}"
-  when: not shop_start.finished
+    phase: "{{ 'targets' if shop_start.finished else 'finish' }}"
+    certificate: "{{ shop_edge.certificate }}"
+    target_groups: "{{ shop_edge.target_groups }}"
+    load_balancer: "{{ shop_edge.load_balancer }}"
+    listeners: "{{ shop_edge.listeners }}"
+    dns: {alias_names: [shop.example.com]}
 
 - name: Tear down what stack shop owns
   webops.https_rollout.edge_stack:
@@ -164,6 +230,7 @@ EXAMPLES = r"""
     phase: absent
     certificate: {name: shop-edge}
     load_balancer: {name: shop-edge}
+    dns: {alias_names: [shop.example.com]}
 """
 
 RETURN = r"""
@@ -214,6 +281,13 @@ rules:
   returned: when O(phase) is not V(absent)
   type: list
   elements: dict
+dns:
+  description:
+    - The Route 53 records the phase reconciled, as M(webops.https_rollout.route53_record) returns them in its
+      C(after) (C(records)), and the C(changes) it made.
+  returned: when O(phase) is V(start) or V(finish)
+  type: dict
+  sample: {"records": [{"name": "shop.example.com", "type": "A", "alias": {"dns_name": "shop-edge-1.eu-west-1.elb.amazonaws.com"}}], "changes": []}
 left:
   description: What the teardown could not remove, and why.
   returned: when O(phase=absent)

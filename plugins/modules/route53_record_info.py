@@ -164,11 +164,13 @@ records:
       zone_name: example.com
       private_zone: false
 zones:
-  description: The hosted zones that were read, with C(id), C(name) and C(private). Empty when none was read.
+  description:
+    - The hosted zones that were read, with C(id), C(name), C(private) and C(record_count) (the zone's number of
+      record sets, as Route 53 reported it when the zone was looked up). Empty when none was read.
   returned: always
   type: list
   elements: dict
-  sample: [{"id": "Z0123456789ABCDEFGHIJ", "name": "example.com", "private": false}]
+  sample: [{"id": "Z0123456789ABCDEFGHIJ", "name": "example.com", "private": false, "record_count": 6}]
 """
 
 try:

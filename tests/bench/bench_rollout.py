@@ -47,8 +47,8 @@ SERVICES = ("acm", "ec2", "elasticloadbalancing", "route53")
 # Task names (as printed in TASK [...] headers) that mark the certificate request and the waits of the finish phase,
 # the first and the last of the three run in the foreground one after the other.
 # The stack engine starts the certificate and the load balancer in one task, and waits for all three in one task.
-REQUEST_TASK = "Certificate (no wait), target groups, load balancer (no wait), port 80 listener"
-FIRST_WAIT_TASK = "Wait for the certificate, the load balancer and the targets at once; HTTPS listener, rules, retirement"
+REQUEST_TASK = "Certificate (no wait), validation records, target groups, load balancer (no wait), port 80 listener"
+FIRST_WAIT_TASK = "Wait for the certificate, the load balancer and the targets at once; HTTPS listener, rules, DNS aliases"
 LAST_WAIT_TASK = FIRST_WAIT_TASK
 PLAYBOOK_TIMEOUT = 900
 

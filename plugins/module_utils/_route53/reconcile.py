@@ -10,10 +10,11 @@ the stack engine.
 ``private_zone``, ``vpc_id``, ``state``, ``overwrite``, ``wait``, ``wait_timeout``); :func:`record_params` fills the
 defaults.
 
-Reading what AWS holds: a zone where the task names at most :data:`READ_BY_NAME_MAX` names is read name by name
-(ListResourceRecordSets from each name, usually one call a name); a zone where it names more is listed whole, by
-pages of :data:`ZONE_PAGE` record sets (one call per 300 record sets). 1,000 records of one zone thus cost 4 reads
-instead of 1,000.
+Reading what AWS holds: each zone the task touches is read the cheaper way. Name by name costs one
+ListResourceRecordSets a name; listed whole, by pages of :data:`ZONE_PAGE` record sets, it costs one call per 300
+record sets (the zone's ResourceRecordSetCount tells how many). A zone where the task names more than
+:data:`READ_BY_NAME_MAX` names is listed whole even when its size is not known. 1,000 records of one zone thus cost
+4 reads instead of 1,000, and four names in a small zone one read instead of four.
 """
 
 from __future__ import annotations
@@ -100,18 +101,21 @@ def resolve_zones(client, params, region):
 def read_current(client, records, zones):
     """``{(zone_id, name): [rrset, ...]}`` for the names the records give, and only those.
 
-    A zone where the records name at most :data:`READ_BY_NAME_MAX` names is read name by name; a zone where they
-    name more is listed whole by pages of :data:`ZONE_PAGE` (see the module docstring).
+    Each zone is read name by name or listed whole by pages of :data:`ZONE_PAGE`, whichever takes fewer calls
+    (see the module docstring).
     """
-    names_by_zone = {}
+    names_by_zone, counts = {}, {}
     for record, zone in zip(records, zones):
         names = names_by_zone.setdefault(zone["id"], [])
+        counts[zone["id"]] = zone.get("record_count")
         name = route53_normalise.normalise_name(record["name"])
         if name not in names:
             names.append(name)
     held = {}
     for zone_id, names in names_by_zone.items():
-        if len(names) > READ_BY_NAME_MAX:
+        count = counts[zone_id]
+        pages = -(-int(count) // ZONE_PAGE) if count is not None else None
+        if len(names) > READ_BY_NAME_MAX or (pages is not None and pages < len(names)):
             held.update(read_zone(client, zone_id, names))
         else:
             held.update({(zone_id, name): route53_records.read_name(client, zone_id, name) for name in names})

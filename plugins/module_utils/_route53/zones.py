@@ -58,11 +58,13 @@ def zone_error(index, record, zone):
 
 
 def zone_summary(zone):
-    """``{id, name, private}`` of a boto3 HostedZone."""
+    """``{id, name, private, record_count}`` of a boto3 HostedZone (``record_count``: ResourceRecordSetCount, which
+    tells whether listing the zone whole costs fewer reads than reading name by name)."""
     return {
         "id": bare_zone_id(zone["Id"]),
         "name": normalise_name(zone["Name"]),
         "private": bool((zone.get("Config") or {}).get("PrivateZone")),
+        "record_count": zone.get("ResourceRecordSetCount"),
     }
 
 

@@ -7,7 +7,8 @@
 Every load balancer, target group and certificate tagged ``https-rollout:stack=<stack>`` is found in one
 GetResources call, so two of one name (a create whose answer was lost) both go. A load balancer goes with its
 listeners and rules. A target group still in use, or a resource of the given names that another owner holds, is
-left and named in ``left``; the rest of the teardown goes on.
+left and named in ``left``; the rest of the teardown goes on. With ``dns``, the alias records that still point at
+the load balancer go before it, and the deleted certificates' validation records after them.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from ansible_collections.webops.https_rollout.plugins.module_utils._acm import r
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb import api
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb import reconcile_load_balancers
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb import reconcile_target_groups
+from ansible_collections.webops.https_rollout.plugins.module_utils._stack import dns
 from ansible_collections.webops.https_rollout.plugins.module_utils._stack import read
 from ansible_collections.webops.https_rollout.plugins.module_utils._stack import table
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import STACK_TAG_KEY
@@ -60,6 +62,14 @@ def teardown(options, clients, check_mode, warn):
                 "first (load_balancer.deletion_protection: false with phase start), then tear down; nothing was deleted"
             )
         read_lbs.append((attributes, state))
+    if options.get("dns") and read_lbs:
+        # The names stop pointing at the load balancer before it goes (only where they still point at it).
+        lb_state = next((state for _a, state in read_lbs if state["name"] == wanted_lb), read_lbs[0][1])
+        records = dns.alias_records(options, lb_state, types=dns.ALIAS_TYPES)
+        _changed, _state, dns_rows, dns_diffs, dns_left = dns.ensure_absent(options, clients, records, check_mode, warn)
+        rows += dns_rows
+        diffs += dns_diffs
+        left += dns_left
     params = {"name": None, "force_disable_deletion_protection": False, "wait_timeout": options["wait_timeout"]}
     for attributes, state in read_lbs:
         reconcile_load_balancers.ensure_load_balancer_absent(
@@ -102,4 +112,11 @@ def teardown(options, clients, check_mode, warn):
             record(f"certificate {state.get('name') or state['arn']}", state)
             deleted["certificates"].append(state["arn"])
     deleted["validation_records"] = validation_records
-    return bool(rows), rows, diffs, left, deleted
+    if options.get("dns") and options["dns"]["remove_validation_records"] and validation_records:
+        _changed, _state, dns_rows, dns_diffs, dns_left = dns.ensure_absent(
+            options, clients, validation_records, check_mode, warn)
+        rows += dns_rows
+        diffs += dns_diffs
+        left += dns_left
+    changed = any(row["action"] != "none" for row in rows)
+    return changed, rows, diffs, left, deleted

@@ -19,9 +19,10 @@ from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcil
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_load_balancers import load_balancer_argument_spec
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_rules import rule_argument_spec
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_target_groups import target_group_argument_spec
+from ansible_collections.webops.https_rollout.plugins.module_utils._stack.dns import dns_argument_spec
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import RolloutError
 
-PHASES = ("start", "finish", "absent")
+PHASES = ("start", "finish", "targets", "absent")
 
 CERTIFICATE_KEYS = ("name", "domain_name", "subject_alternative_names", "allow_more_names", "key_algorithm")
 TARGET_GROUP_KEYS = (
@@ -54,6 +55,8 @@ def stack_argument_spec():
         load_balancer=dict(type="dict"),
         listeners=dict(type="list", elements="dict", default=[]),
         rules=dict(type="list", elements="dict", default=[]),
+        dns=dns_argument_spec(),
+        target_group_arns=dict(type="dict", default={}),
         wait_timeout=dict(type="int", default=900),
         wait_slice=dict(type="int", default=0),
     )

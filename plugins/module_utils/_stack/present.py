@@ -25,6 +25,7 @@ from ansible_collections.webops.https_rollout.plugins.module_utils._elb import r
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb import target_group_validation
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb import target_groups as elb_target_groups
 from ansible_collections.webops.https_rollout.plugins.module_utils._stack import creates
+from ansible_collections.webops.https_rollout.plugins.module_utils._stack import dns
 from ansible_collections.webops.https_rollout.plugins.module_utils._stack import inputs
 from ansible_collections.webops.https_rollout.plugins.module_utils._stack import read
 from ansible_collections.webops.https_rollout.plugins.module_utils._stack import table
@@ -91,6 +92,9 @@ def validate_inputs(plan):
         problem, _warning = elb_rules.validate_rule(params)
         if problem:
             raise RolloutError(f"rules[{index}]: {problem}")
+    if options.get("dns") and options["dns"]["alias_names"] and not plan.load_balancer:
+        raise RolloutError("dns.alias_names point at the stack's load balancer: give load_balancer")
+    dns.check_names(options)
 
 
 def read_stack(plan, clients):

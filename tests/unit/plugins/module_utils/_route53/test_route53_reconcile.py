@@ -1,5 +1,5 @@
 """Unit tests for _route53/reconcile.py against moto in-process: ensure_records creates, reruns with no change,
-and reads a zone by name when a task names few records and by pages when it names many (with the call counts)."""
+and reads a zone name by name or by pages, whichever costs fewer calls (with the call counts)."""
 
 import boto3
 import pytest
@@ -33,19 +33,30 @@ def ensure(client, records, check_mode=False, **options):
                                   "us-east-1")
 
 
-def test_few_records_are_read_name_by_name(aws):
+def test_a_small_zone_is_listed_whole(aws):
     client, calls = aws
     records = a_records(reconcile.READ_BY_NAME_MAX)
     changed, state = ensure(client, records, check_mode=True)
     assert changed and len(state["after"]["records"]) == 10 and state["change_ids"] == []
-    assert calls == ["ListHostedZonesByName"] + ["ListResourceRecordSets"] * 10
+    # The zone holds 2 record sets (SOA, NS): one page instead of ten names.
+    assert calls == ["ListHostedZonesByName", "ListResourceRecordSets"]
     calls.clear()
     changed, state = ensure(client, records)
     assert changed and state["batches"] == 1 and state["change_status"] == "INSYNC"
     calls.clear()
     changed, state = ensure(client, records)
     assert not changed and state["before"] == state["after"]
-    assert calls == ["ListHostedZonesByName"] + ["ListResourceRecordSets"] * 10
+    assert calls == ["ListHostedZonesByName", "ListResourceRecordSets"]
+
+
+def test_few_names_in_a_large_zone_are_read_name_by_name(aws):
+    client, calls = aws
+    ensure(client, a_records(700))
+    calls.clear()
+    # 702 record sets are 3 pages: two names are cheaper read one by one.
+    changed, state = ensure(client, a_records(2))
+    assert not changed and len(state["before"]["records"]) == 2
+    assert calls == ["ListHostedZonesByName"] + ["ListResourceRecordSets"] * 2
 
 
 def test_a_thousand_records_no_op_in_at_most_ten_calls(aws):

@@ -79,4 +79,5 @@ def test_private_zones_of_one_name_need_a_vpc():
 
 def test_zone_summary():
     zone = {"Id": "/hostedzone/Z123", "Name": "Example.Test.", "Config": {"PrivateZone": True}}
-    assert route53_zones.zone_summary(zone) == {"id": "Z123", "name": "example.test", "private": True}
+    assert route53_zones.zone_summary(zone) == {"id": "Z123", "name": "example.test", "private": True, "record_count": None}
+    assert route53_zones.zone_summary(dict(zone, ResourceRecordSetCount=7))["record_count"] == 7
