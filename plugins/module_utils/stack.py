@@ -20,6 +20,7 @@ input before the first change, and then calls the SAME per-resource functions as
 from __future__ import annotations
 
 from ansible_collections.webops.https_rollout.plugins.module_utils._stack import absent
+from ansible_collections.webops.https_rollout.plugins.module_utils._stack import groups
 from ansible_collections.webops.https_rollout.plugins.module_utils._stack import present
 from ansible_collections.webops.https_rollout.plugins.module_utils._stack import table
 # pylint: disable-next=unused-import
@@ -50,27 +51,44 @@ class Clients:
     def tagging(self):
         return self._get("resourcegroupstaggingapi")
 
+    def ec2(self):
+        return self._get("ec2")
+
 
 def run_phase(options, clients, check_mode, warn):
     """Run one phase. Returns the result: ``changed``, ``plan`` (rows), ``plan_table`` (lines), ``diff`` (a list, one
     entry per resource), the resources' states, ``waited``, ``finished`` (the finish's work is done), and for absent
     ``left`` and ``deleted``."""
+    sg_params = groups.group_params(options)
+    # A phase with security groups only makes no ELB, ACM or tagging call.
+    edge = sg_params is None or groups.has_edge(options)
     if options["phase"] == "absent":
-        changed, rows, diffs, left, deleted = absent.teardown(options, clients, check_mode, warn)
+        changed, rows, diffs, left, deleted = absent.teardown(options, clients, check_mode, warn) if edge else (
+            False, [], [], [], {})
+        if sg_params:
+            # Last: the load balancer used the load balancer's group.
+            deleted["security_groups"] = groups.teardown_groups(sg_params, options, clients, check_mode, rows, diffs, left)
+            changed = bool(rows)
         return {"changed": changed, "plan": rows, "plan_table": table.render(rows), "diff": diffs,
                 "left": left, "deleted": deleted, "finished": True}
 
     plan = present.Plan(options)
     present.validate_inputs(plan)
-    present.read_stack(plan, clients)
-    present.check_ssl_policies(plan, clients)
-    present.check_rules(plan)
+    if edge:
+        present.read_stack(plan, clients)
+        present.check_ssl_policies(plan, clients)
+        present.check_rules(plan)
+    sg_current = groups.read_groups(sg_params, options, clients) if sg_params else None
     for arn in plan.current.get("duplicates", []):
         warn(f"load balancer {arn} has the name of the stack's load balancer and its tag: a create whose answer was "
              "lost made it. The stack uses the oldest; phase absent removes both.")
+    if sg_params:
+        # First: the load balancer may use the load balancer's group.
+        plan.states["security_groups"] = groups.apply_groups(
+            sg_params, sg_current, options, clients, check_mode, warn, plan.record)
     present.apply_start(plan, clients, check_mode, warn)
     waited = {}
-    finish = options["phase"] == "finish" or (not plan.changed and present.is_ready(plan, clients))
+    finish = options["phase"] == "finish" or not edge or (not plan.changed and present.is_ready(plan, clients))
     if finish:
         waited = present.apply_finish(plan, clients, check_mode, warn)
         finish = not waited.get("pending")
@@ -87,4 +105,5 @@ def run_phase(options, clients, check_mode, warn):
         "load_balancer": states.get("load_balancer") or {},
         "listeners": {str(port): state for port, state in states["listeners"].items()},
         "rules": states["rules"],
+        "security_groups": states.get("security_groups") or {},
     }

@@ -19,6 +19,7 @@ from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcil
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_load_balancers import load_balancer_argument_spec
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_rules import rule_argument_spec
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_target_groups import target_group_argument_spec
+from ansible_collections.webops.https_rollout.plugins.module_utils._stack.groups import security_groups_argument_spec
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import RolloutError
 
 PHASES = ("start", "finish", "absent")
@@ -54,6 +55,7 @@ def stack_argument_spec():
         load_balancer=dict(type="dict"),
         listeners=dict(type="list", elements="dict", default=[]),
         rules=dict(type="list", elements="dict", default=[]),
+        security_groups=security_groups_argument_spec(),
         wait_timeout=dict(type="int", default=900),
         wait_slice=dict(type="int", default=0),
     )
