@@ -550,13 +550,16 @@ def test_teardown_check_mode_deletes_nothing(sandbox):
     output = {}
     recap, calls = run_playbook(sandbox, "teardown.yml", "--check", "-e", names, output=output)
     assert calls.mutating == 0, f"mutating calls in check mode: {calls.mutating_actions()}"
-    # Aliases, the stack engine's teardown, validation records, the instance group off the instances and both
-    # security groups: each its own changed task or loop item ...
-    assert recap["localhost"]["changed"] >= 5, recap
-    # ... and the engine's plan names each deletion: the load balancer (its listeners and rules with it), the target
-    # group and the certificate.
+    # Aliases, the stack engine's teardown, validation records, and the security groups (the engine again, from the
+    # inbound_rules role): each its own changed task ...
+    assert recap["localhost"]["changed"] >= 4, recap
+    # ... and the engine's plans name each deletion: the load balancer (its listeners and rules with it), the target
+    # group and the certificate, then the instance group off the instances and both security groups.
     for row in (rf"load balancer {STACK}-edge \(with its listeners and rules\) +delete",
-                rf"target group {STACK}-web +delete", rf"certificate {STACK}-edge +delete"):
+                rf"target group {STACK}-web +delete", rf"certificate {STACK}-edge +delete",
+                rf"security group {STACK}-instances on the instances +update",
+                rf"security group {STACK}-instances \(sg-[0-9a-f]+\) +delete",
+                rf"security group {STACK}-lb \(sg-[0-9a-f]+\) +delete"):
         assert re.search(row, output["stdout"]), f"no plan row {row!r} in:\n{output['stdout'][-4000:]}"
     assert len(owned_certificates(sandbox.client("acm"))) == 1
     edge(sandbox)  # still one load balancer with its listeners
