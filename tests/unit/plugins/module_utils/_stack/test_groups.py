@@ -6,6 +6,7 @@ from moto import mock_aws
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 
+from ansible_collections.webops.https_rollout.plugins.module_utils import stack
 from ansible_collections.webops.https_rollout.plugins.module_utils._stack import groups
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import RolloutError
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import aws_retry
@@ -207,3 +208,21 @@ def test_the_teardown_takes_the_group_off_then_deletes_the_instance_group_first_
     rows, left = [], []
     assert groups.teardown_groups(params, opts, aws["clients"], False, rows, [], left) == []
     assert aws["calls"].names == ["DescribeSecurityGroups"] and rows == [] and len(left) == 1
+
+
+def test_a_phase_with_security_groups_only_makes_no_other_client(aws):
+    made = []
+
+    def factory(service, once):
+        made.append(service)
+        return aws["clients"].ec2()
+
+    opts = dict(options(vpc_id=aws["vpc"], instances={"instance_ids": aws["ids"]}), wait_timeout=60, wait_slice=0)
+    results = {phase: stack.run_phase(dict(opts, phase=phase), stack.Clients(factory), False, lambda _message: None)
+               for phase in ("start", "finish", "absent")}
+    assert made == ["ec2", "ec2", "ec2"]  # one client per phase (one module run each), EC2's only
+    assert results["start"]["changed"] and not results["finish"]["changed"]
+    assert all(result["finished"] for result in results.values())
+    made_groups = results["start"]["security_groups"]
+    assert results["absent"]["deleted"] == {
+        "security_groups": [made_groups["instances"]["group_id"], made_groups["load_balancer"]["group_id"]]}
