@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from ansible_collections.webops.https_rollout.plugins.module_utils._stack import absent
 from ansible_collections.webops.https_rollout.plugins.module_utils._stack import dns
+from ansible_collections.webops.https_rollout.plugins.module_utils._stack import groups
 from ansible_collections.webops.https_rollout.plugins.module_utils._stack import present
 from ansible_collections.webops.https_rollout.plugins.module_utils._stack import table
 from ansible_collections.webops.https_rollout.plugins.module_utils._stack import targets
@@ -56,13 +57,24 @@ class Clients:
     def route53(self):
         return self._get("route53")
 
+    def ec2(self):
+        return self._get("ec2")
+
 
 def run_phase(options, clients, check_mode, warn):
     """Run one phase. Returns the result: ``changed``, ``plan`` (rows), ``plan_table`` (lines), ``diff`` (a list, one
     entry per resource), the resources' states, ``waited``, ``finished`` (the finish's work is done), and for absent
     ``left`` and ``deleted``."""
+    sg_params = groups.group_params(options)
+    # A phase with security groups only makes no ELB, ACM or tagging call.
+    edge = sg_params is None or groups.has_edge(options)
     if options["phase"] == "absent":
-        changed, rows, diffs, left, deleted = absent.teardown(options, clients, check_mode, warn)
+        changed, rows, diffs, left, deleted = absent.teardown(options, clients, check_mode, warn) if edge else (
+            False, [], [], [], {})
+        if sg_params:
+            # Last: the load balancer used the load balancer's group.
+            deleted["security_groups"] = groups.teardown_groups(sg_params, options, clients, check_mode, rows, diffs, left)
+            changed = any(row["action"] != "none" for row in rows)
         return {"changed": changed, "plan": rows, "plan_table": table.render(rows), "diff": diffs,
                 "left": left, "deleted": deleted, "finished": True}
 
@@ -70,14 +82,20 @@ def run_phase(options, clients, check_mode, warn):
     present.validate_inputs(plan)
     if options["phase"] == "targets":
         return targets.recheck(plan, clients, check_mode)
-    present.read_stack(plan, clients)
-    present.check_ssl_policies(plan, clients)
-    present.check_rules(plan)
+    if edge:
+        present.read_stack(plan, clients)
+        present.check_ssl_policies(plan, clients)
+        present.check_rules(plan)
+    sg_current = groups.read_groups(sg_params, options, clients) if sg_params else None
     for arn in plan.current.get("duplicates", []):
         warn(f"load balancer {arn} has the name of the stack's load balancer and its tag: a create whose answer was "
              "lost made it. The stack uses the oldest; phase absent removes both.")
+    if sg_params:
+        # First: the load balancer may use the load balancer's group.
+        plan.states["security_groups"] = groups.apply_groups(
+            sg_params, sg_current, options, clients, check_mode, warn, plan.record)
     present.apply_start(plan, clients, check_mode, warn)
-    finish = options["phase"] == "finish" or (not plan.changed and present.is_ready(plan, clients))
+    finish = options["phase"] == "finish" or not edge or (not plan.changed and present.is_ready(plan, clients))
     # The validation records go out before any wait for the certificate; when there is none (a rerun), they are
     # checked in the same Route 53 call as the aliases.
     certificate = plan.states.get("certificate") or {}
@@ -107,4 +125,5 @@ def run_phase(options, clients, check_mode, warn):
         "listeners": {str(port): state for port, state in states["listeners"].items()},
         "rules": states["rules"],
         "dns": states.get("dns") or {"records": [], "changes": []},
+        "security_groups": states.get("security_groups") or {},
     }

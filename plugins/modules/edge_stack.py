@@ -6,7 +6,7 @@
 DOCUMENTATION = r"""
 ---
 module: edge_stack
-short_description: The AWS side of one phase of an HTTPS edge in one process (certificate, target groups, load balancer, listeners, rules, DNS)
+short_description: The AWS side of one phase of an HTTPS edge in one process (security groups, certificate, load balancer, DNS, ...)
 version_added: 0.2.0
 description:
   - The stack engine. It does the AWS side of one phase of an HTTPS rollout in one module process, with the same
@@ -153,6 +153,127 @@ options:
     type: dict
     default: {}
     version_added: 0.2.0
+  security_groups:
+    description:
+      - The stack's two security groups, as the role C(webops.https_rollout.inbound_rules) defines them, reconciled
+        with the same code as M(webops.https_rollout.ec2_security_group). They are the load balancer's group (its ports from
+        the allowed networks) and the instances' group (the app port from the load balancer's group only, plus the
+        admin rules), then the instances' group on the primary network interface of each instance, keeping the
+        interface's other groups. Both groups carry the tag C(https-rollout:stack=<stack>).
+      - With O(phase=start) or O(phase=finish), both groups are read in one DescribeSecurityGroups call and the
+        instances in one DescribeInstances call; a rerun makes these two calls only. A group of one of the two names
+        that does not carry this stack's tag is refused before any change. Inbound rules the groups should not have
+        are removed; those that opened the app port to others than the load balancer's group are named in a warning.
+        In check mode a group that would be created gets the ID C(predicted:security-group:<name>).
+      - With O(phase=absent), after the other resources, the instances' group is taken off the instances, then
+        deleted, then the load balancer's group; a group of one of the names that the stack does not own is left
+        and named in RV(left).
+      - A phase given only this option (no O(certificate), O(target_groups), O(load_balancer), O(listeners) nor
+        O(rules)) changes the security groups only, and makes no call to Elastic Load Balancing, ACM or the tagging
+        API.
+    type: dict
+    version_added: 0.2.0
+    suboptions:
+      vpc_id:
+        description:
+          - The VPC of both groups, required with O(phase=start) and O(phase=finish).
+          - With O(phase=absent) it narrows the search; without it, the groups of the two names are looked for in
+            every VPC.
+        type: str
+      tags:
+        description:
+          - Tags of both groups. C(Name) (the group's name) and the ownership tag are always set.
+          - Without it, the module's O(tags) are used. O(purge_tags) applies.
+        type: dict
+      load_balancer:
+        description: The load balancer's group.
+        type: dict
+        required: true
+        suboptions:
+          name:
+            description: Name of the group, unique in its VPC.
+            type: str
+            required: true
+          description:
+            description:
+              - Description of the group, used when it is created (AWS cannot change it later).
+              - Defaults to C(Load balancer of <stack>) followed by what it admits.
+            type: str
+          ports:
+            description: The ports the load balancer listens on, open to O(security_groups.load_balancer.cidrs) and
+              O(security_groups.load_balancer.ipv6_cidrs).
+            type: list
+            elements: int
+            default: [80, 443]
+          cidrs:
+            description: IPv4 networks that may reach the load balancer. V([]) closes IPv4.
+            type: list
+            elements: str
+            default: [0.0.0.0/0]
+          ipv6_cidrs:
+            description: IPv6 networks that may reach the load balancer. V([]) closes IPv6.
+            type: list
+            elements: str
+            default: ["::/0"]
+      instances:
+        description: The instances' group.
+        type: dict
+        required: true
+        suboptions:
+          name:
+            description: Name of the group, unique in its VPC; different from the load balancer group's.
+            type: str
+            required: true
+          description:
+            description:
+              - Description of the group, used when it is created (AWS cannot change it later).
+              - Defaults to C(Web hosts of <stack>) followed by what it admits.
+            type: str
+          app_port:
+            description: The port the load balancer sends traffic to. Only the load balancer's group may reach it.
+            type: int
+            default: 80
+          admin_rules:
+            description:
+              - Admin access to the hosts (SSH and the like). A rule may not open the app port, nor open anything to
+                C(0.0.0.0/0) or C(::/0).
+            type: list
+            elements: dict
+            default: []
+            suboptions:
+              port:
+                description: Port, 1 to 65535.
+                type: int
+                required: true
+              cidr:
+                description: IPv4 or IPv6 network the access comes from, for example V(198.51.100.0/24).
+                type: str
+                required: true
+              proto:
+                description: Protocol.
+                type: str
+                choices: [tcp, udp]
+                default: tcp
+              description:
+                description: Description of the rule; defaults to C(admin <proto>/<port> from <cidr>).
+                type: str
+          instance_ids:
+            description:
+              - Instances whose primary network interface gets the group, keeping its other groups; every instance
+                must exist and be in O(security_groups.vpc_id).
+              - With O(phase=absent), the group is taken off these instances before it is deleted.
+            type: list
+            elements: str
+            default: []
+      option_names:
+        description:
+          - The names errors give the suboptions, by their path below O(security_groups) (V(vpc_id),
+            V(load_balancer.name), V(load_balancer.ports), V(load_balancer.cidrs), V(load_balancer.ipv6_cidrs),
+            V(instances.name), V(instances.app_port), V(instances.admin_rules), V(instances.instance_ids)); by default
+            C(security_groups.<path>).
+          - The role C(webops.https_rollout.inbound_rules) passes its variables' names, so its errors name them.
+        type: dict
+        default: {}
   wait_timeout:
     description:
       - Seconds the finish phase waits, for all its waits together (one deadline), and the teardown for the load
@@ -288,6 +409,18 @@ dns:
   returned: when O(phase) is V(start) or V(finish)
   type: dict
   sample: {"records": [{"name": "shop.example.com", "type": "A", "alias": {"dns_name": "shop-edge-1.eu-west-1.elb.amazonaws.com"}}], "changes": []}
+security_groups:
+  description:
+    - The two security groups, C(load_balancer) and C(instances), each as
+      M(webops.https_rollout.ec2_security_group) returns it (C(group_id), C(group_name), C(rules), C(tags), ...)
+      with C(authorized) and C(revoked), the rules added and removed.
+    - C(instances) also has C(intruders) (the rules that opened the app port to others than the load balancer's
+      group, removed), C(interfaces) (each instance's primary interface and its groups) and C(changed_instances).
+    - In check mode a group that would be created has the C(group_id) C(predicted:security-group:<name>).
+  returned: when O(phase) is not V(absent) and O(security_groups) is set
+  type: dict
+  version_added: 0.2.0
+  sample: {"load_balancer": {"group_id": "sg-0123456789abcdef0"}, "instances": {"group_id": "sg-0fedcba9876543210"}}
 left:
   description: What the teardown could not remove, and why.
   returned: when O(phase=absent)
@@ -295,7 +428,8 @@ left:
   elements: str
 deleted:
   description: The ARNs the teardown deleted (C(load_balancers), C(target_groups), C(certificates)) and the
-    certificates' C(validation_records), for the records to remove.
+    certificates' C(validation_records), for the records to remove; with O(security_groups), the IDs of the deleted
+    C(security_groups).
   returned: when O(phase=absent)
   type: dict
 """

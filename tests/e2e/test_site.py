@@ -550,15 +550,19 @@ def test_teardown_check_mode_deletes_nothing(sandbox):
     output = {}
     recap, calls = run_playbook(sandbox, "teardown.yml", "--check", "-e", names, output=output)
     assert calls.mutating == 0, f"mutating calls in check mode: {calls.mutating_actions()}"
-    # The edge's teardown (one engine call) and the security groups' (inbound_rules) each report a change ...
+    # The edge's teardown and the security groups' (inbound_rules) are one engine call each ...
     assert recap["localhost"]["changed"] >= 2, recap
-    # ... and the engine's plan names each deletion: the aliases, the load balancer (its listeners and rules with
-    # it), the target group, the certificate and its validation records.
+    # ... and the engine's plans name each deletion: the aliases, the load balancer (its listeners and rules with
+    # it), the target group, the certificate and its validation records, then the instance group off the instances
+    # and both security groups.
     aliased = NAMES[:1] + SHARED["alternative_names"]
     for row in ([rf"DNS records {re.escape(name)} A +delete" for name in aliased]
                 + [rf"load balancer {STACK}-edge \(with its listeners and rules\) +delete",
                    rf"target group {STACK}-web +delete", rf"certificate {STACK}-edge +delete",
-                   r"DNS records _\S+ CNAME +delete"]):
+                   r"DNS records _\S+ CNAME +delete",
+                   rf"security group {STACK}-instances on the instances +update",
+                   rf"security group {STACK}-instances \(sg-[0-9a-f]+\) +delete",
+                   rf"security group {STACK}-lb \(sg-[0-9a-f]+\) +delete"]):
         assert re.search(row, output["stdout"]), f"no plan row {row!r} in:\n{output['stdout'][-4000:]}"
     assert len(owned_certificates(sandbox.client("acm"))) == 1
     edge(sandbox)  # still one load balancer with its listeners

@@ -48,7 +48,7 @@ def primary_interfaces(client, instance_ids, option="instance_ids"):
 
 
 def ensure_instance_security_group(client, instance_ids, group_id, check_mode, attach=True, vpc_id=None,
-                                   option="instance_ids"):
+                                   option="instance_ids", interfaces=None):
     """Put ``group_id`` on (``attach``) or take it off (not ``attach``) the primary interface of each instance,
     keeping the interface's other groups. Returns ``(changed, state)``.
 
@@ -56,10 +56,14 @@ def ensure_instance_security_group(client, instance_ids, group_id, check_mode, a
     with the groups after the change. Every instance must exist (and be in ``vpc_id`` when given), checked before
     any change. In check mode ``group_id`` may be a placeholder ``predicted:security-group:<name>``; outside check
     mode it is refused. Taking off a group an interface cannot lose (its only group) is refused.
+
+    ``interfaces`` (from :func:`primary_interfaces`, read earlier so that a missing instance is refused before any
+    change) saves the read; they are updated in place with the groups after the change.
     """
     if is_predicted(group_id) and not check_mode:
         raise RolloutError(f"{option}: {group_id} is a check-mode prediction; create the group without --check first.")
-    interfaces = primary_interfaces(client, instance_ids, option)
+    if interfaces is None:
+        interfaces = primary_interfaces(client, instance_ids, option)
     if vpc_id:
         elsewhere = [f"{eni['instance_id']} in {eni['vpc_id']}" for eni in interfaces if eni["vpc_id"] != vpc_id]
         if elsewhere:

@@ -20,6 +20,7 @@ from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcil
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_rules import rule_argument_spec
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb.reconcile_target_groups import target_group_argument_spec
 from ansible_collections.webops.https_rollout.plugins.module_utils._stack.dns import dns_argument_spec
+from ansible_collections.webops.https_rollout.plugins.module_utils._stack.groups import security_groups_argument_spec
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import RolloutError
 
 PHASES = ("start", "finish", "targets", "absent")
@@ -57,6 +58,7 @@ def stack_argument_spec():
         rules=dict(type="list", elements="dict", default=[]),
         dns=dns_argument_spec(),
         target_group_arns=dict(type="dict", default={}),
+        security_groups=security_groups_argument_spec(),
         wait_timeout=dict(type="int", default=900),
         wait_slice=dict(type="int", default=0),
     )
