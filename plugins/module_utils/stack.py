@@ -36,6 +36,8 @@ class Clients:
 
     def __init__(self, factory):
         self._factory, self._made = factory, {}
+        # The hosted zones the phase's first Route 53 call found, for its next one (see _route53.resolve_zones).
+        self.zone_lookups = {}
 
     def _get(self, service, once=False):
         if (service, once) not in self._made:

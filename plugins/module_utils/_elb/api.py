@@ -144,13 +144,23 @@ def describe_listener(client, arn):
 # ---------------------------------------------------------------------------
 
 
+#: TLS policies found to exist in this process: AWS never withdraws one during a run, so the stack engine's early
+#: check and the listener's own check ask once.
+_KNOWN_SSL_POLICIES = set()
+
+
 def ssl_policy_exists(client, name):
-    """Whether ELBv2 knows the TLS security policy ``name``."""
+    """Whether ELBv2 knows the TLS security policy ``name`` (a policy found once is not asked for again)."""
+    if name in _KNOWN_SSL_POLICIES:
+        return True
     try:
         found = client.describe_ssl_policies(aws_retry=True, Names=[name]).get("SslPolicies", [])
     except is_boto3_error_code("SSLPolicyNotFound"):
         return False
-    return any(p.get("Name") == name for p in found)
+    if any(p.get("Name") == name for p in found):
+        _KNOWN_SSL_POLICIES.add(name)
+        return True
+    return False
 
 
 # ---------------------------------------------------------------------------

@@ -61,19 +61,28 @@ def validate_options(params, check_mode=False):
     return None
 
 
-def resolve_zones(client, params, region):
-    """The zone summary of each record, in order. Raises RolloutError when one cannot be found."""
+def resolve_zones(client, params, region, lookups=None):
+    """The zone summary of each record, in order. Raises RolloutError when one cannot be found.
+
+    ``lookups``, a dict kept by the caller, keeps the zones read by one call for the next calls of the same process
+    (the stack engine publishes validation records and aliases in two calls of one phase).
+    """
     zone, private, vpc_id = params["zone"], params["private_zone"], params["vpc_id"]
     kind = "private" if private else "public"
+    lookups = {} if lookups is None else lookups
     if zone and route53_zones.is_zone_id(zone):
-        found, vpcs = route53_zones.get_zone(client, zone)
+        if ("id", zone) not in lookups:
+            lookups[("id", zone)] = route53_zones.get_zone(client, zone)
+        found, vpcs = lookups[("id", zone)]
         if found is None:
             raise RolloutError(f"zone={zone!r}: no hosted zone has this ID. Check the ID, or give the zone's name")
         if vpc_id and vpc_id not in vpcs:
             raise RolloutError(f"zone={zone!r} ({found['name']}) is not associated with vpc_id={vpc_id}")
         zones = [found] * len(params["records"])
     else:
-        candidates = route53_zones.zones_named(client, zone) if zone else route53_zones.list_zones(client)
+        if ("name", zone) not in lookups:
+            lookups[("name", zone)] = route53_zones.zones_named(client, zone) if zone else route53_zones.list_zones(client)
+        candidates = lookups[("name", zone)]
         vpc_zone_ids = route53_zones.zone_ids_of_vpc(client, vpc_id, region) if vpc_id else None
         zones = []
         for index, record in enumerate(params["records"]):
@@ -320,13 +329,14 @@ def record_params(records, **options):
     return params
 
 
-def ensure_records(client, params, check_mode, region, elbv2_client=None, warn=None):
+def ensure_records(client, params, check_mode, region, elbv2_client=None, warn=None, zone_lookups=None):
     """Create, update (UPSERT) or delete the records of ``params`` (see the module docstring): validate, find
     the zones, look up the alias targets, read what AWS holds, plan, send one ChangeBatch per zone (cut to AWS's
     limits) and, with ``wait``, wait for INSYNC.
 
     ``elbv2_client`` is a callable returning an ELBv2 client, called only when a record aliases a load balancer;
-    ``warn`` takes the warnings (check mode's missing references, records left in place).
+    ``warn`` takes the warnings (check mode's missing references, records left in place); ``zone_lookups`` is
+    :func:`resolve_zones`'s ``lookups``.
 
     Returns ``(changed, state)``: ``state`` holds ``before`` and ``after`` (``{"records": [...]}``), ``changes``,
     ``batches``, ``change_ids``, ``change_status`` and, with ``wait``, ``waited``.
@@ -339,7 +349,7 @@ def ensure_records(client, params, check_mode, region, elbv2_client=None, warn=N
     if not params["records"]:
         return False, {"before": {"records": []}, "after": {"records": []}, "changes": [], "batches": 0,
                        "change_ids": [], "change_status": None}
-    zones = resolve_zones(client, params, region)
+    zones = resolve_zones(client, params, region, zone_lookups)
     targets = lookup_targets(elbv2_client, params["records"], params["state"], check_mode, warn)
     held = read_current(client, params["records"], zones)
     return apply_plan(client, params, plan(params, zones, held, targets), check_mode, warn)

@@ -96,7 +96,7 @@ def ensure_present(options, clients, records, check_mode, warn):
         return False, {}, [], []
     params = route53.record_params(records, zone=options["dns"]["zone"])
     changed, state = route53.ensure_records(clients.route53(), params, check_mode, None, elbv2_client=clients.elbv2,
-                                            warn=warn)
+                                            warn=warn, zone_lookups=clients.zone_lookups)
     rows, diffs, changed = _rows("DNS records", changed, state)
     return changed, state, rows, diffs
 
@@ -109,7 +109,7 @@ def ensure_absent(options, clients, records, check_mode, warn):
     params = route53.record_params(records, zone=options["dns"]["zone"], state="absent")
     try:
         changed, state = route53.ensure_records(clients.route53(), params, check_mode, None, elbv2_client=clients.elbv2,
-                                                warn=warn)
+                                                warn=warn, zone_lookups=clients.zone_lookups)
     except RolloutError as exc:
         return False, {}, [], [], [f"DNS records: {exc}"]
     rows, diffs, changed = _rows("DNS records", changed, state, deleted=True)

@@ -3,7 +3,6 @@
 import botocore.exceptions
 
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb import api
-from ansible_collections.webops.https_rollout.plugins.module_utils._elb import listeners
 from ansible_collections.webops.https_rollout.tests.unit.plugins.module_utils._elb.lb_fixtures import AWS_LB
 from ansible_collections.webops.https_rollout.tests.unit.plugins.module_utils._elb.lb_fixtures import ARN
 from ansible_collections.webops.https_rollout.tests.unit.plugins.module_utils._elb.lb_fixtures import Paginated
@@ -40,6 +39,7 @@ class FakeClient:
         return {"LoadBalancers": [self.load_balancers[key]]}
 
     def describe_ssl_policies(self, aws_retry, Names):  # pylint: disable=invalid-name,unused-argument
+        self.calls.append(("describe_ssl_policies", tuple(Names)))
         if Names[0] not in self.policies:
             raise ClientError("SSLPolicyNotFound")
         return {"SslPolicies": [{"Name": Names[0]}]}
@@ -70,9 +70,14 @@ def test_describe_load_balancer_not_found_is_none():
 
 
 def test_ssl_policy_exists():
-    client = FakeClient(policies=(listeners.DEFAULT_SSL_POLICY,))
-    assert api.ssl_policy_exists(client, listeners.DEFAULT_SSL_POLICY)
+    client = FakeClient(policies=("ELBSecurityPolicy-Test-Known",))
+    assert api.ssl_policy_exists(client, "ELBSecurityPolicy-Test-Known")
     assert not api.ssl_policy_exists(client, "ELBSecurityPolicy-Nope")
+    # A policy found once is not asked for again in this process; one not found is asked for each time.
+    assert api.ssl_policy_exists(client, "ELBSecurityPolicy-Test-Known")
+    assert not api.ssl_policy_exists(client, "ELBSecurityPolicy-Nope")
+    assert [name for _call, (name,) in client.calls] == [
+        "ELBSecurityPolicy-Test-Known", "ELBSecurityPolicy-Nope", "ELBSecurityPolicy-Nope"]
 
 
 def test_placeholders_are_never_sent_to_aws():

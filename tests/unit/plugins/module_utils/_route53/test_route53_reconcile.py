@@ -97,3 +97,16 @@ def test_bad_input_fails_before_any_call(aws):
     assert ensure(client, []) == (False, {"before": {"records": []}, "after": {"records": []}, "changes": [],
                                           "batches": 0, "change_ids": [], "change_status": None})
     assert calls == []
+
+
+def test_zone_lookups_are_kept_for_the_next_call(aws):
+    client, calls = aws
+    lookups = {}
+    params = route53.record_params(a_records(2), zone="example.test")
+    route53.ensure_records(client, params, False, "us-east-1", zone_lookups=lookups)
+    calls.clear()
+    changed, _state = route53.ensure_records(client, route53.record_params(a_records(2), zone="example.test"), False,
+                                             "us-east-1", zone_lookups=lookups)
+    assert not changed
+    # The zone was found by the first call: the second only reads the records.
+    assert "ListHostedZonesByName" not in calls and calls
