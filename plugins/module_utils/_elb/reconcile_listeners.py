@@ -18,6 +18,7 @@ from ansible_collections.webops.https_rollout.plugins.module_utils._elb import a
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb import listeners
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb import protocols
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import RolloutError
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import apply_tag_changes
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import desired_tags
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import is_predicted
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import missing_reference
@@ -140,7 +141,9 @@ def ensure_listener_present(client, acm_client, lb, current, params, check_mode,
         client.remove_listener_certificates(
             aws_retry=True, ListenerArn=arn, Certificates=[{"CertificateArn": c} for c in to_remove]
         )
-    return True, read_listener(client, api.describe_listener(client, arn))
+    # The tags are what this call wrote: not read again.
+    after_tags = (wanted_tags or {}) if current is None else apply_tag_changes(current["tags"], to_set, to_remove_tags)
+    return True, read_listener(client, api.describe_listener(client, arn), tags=after_tags)
 
 
 def ensure_listener_absent(client, current, check_mode):

@@ -18,6 +18,7 @@ from ansible_collections.webops.https_rollout.plugins.module_utils._elb import a
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb import load_balancers
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import RolloutError
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import WaitFailed
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import apply_tag_changes
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import desired_tags
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import tag_changes
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import wait_for
@@ -132,7 +133,9 @@ def ensure_load_balancer_present(client, attributes, current, params, check_mode
         return False, with_wait(dict(current, state=load_balancers.load_balancer_state(lb, {}, {})["state"]), waited)
     if lb is None:
         lb = api.describe_load_balancer(client, arn=arn)
-    _attributes, state = read_load_balancer(client, lb=lb)
+    # The tags are what this call wrote: not read again.
+    after_tags = (wanted_tags or {}) if current is None else apply_tag_changes(current["tags"], to_set, to_remove)
+    _attributes, state = read_load_balancer(client, lb=lb, tags=after_tags)
     return True, with_wait(state, waited)
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb import api
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb import target_groups
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import dependency_problem
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import apply_tag_changes
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import desired_tags
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import tag_changes
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import wait_for
@@ -136,7 +137,10 @@ def ensure_target_group_present(client, attributes, current, params, check_mode,
         target_groups.deregister_targets(client, arn, to_deregister)
 
     if changed:
-        _attributes, state = read_target_group(client, params["name"])
+        # The tags are what this call wrote: read the group, its attributes and its targets, not its tags again.
+        after_tags = (wanted_tags or {}) if current is None else apply_tag_changes(current["tags"], to_set, to_remove)
+        group = api.get_target_group(client, params["name"])
+        _attributes, state = target_group_from_description(client, group, tags=after_tags)
     elif waited:
         state = dict(current, targets=health)
     else:
