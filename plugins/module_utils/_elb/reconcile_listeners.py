@@ -120,8 +120,10 @@ def ensure_listener_present(client, acm_client, lb, current, params, check_mode,
 
     if current is None:
         request = listeners.create_listener_request(lb["LoadBalancerArn"], params["port"], wanted, wanted_tags)
-        arn = client.create_listener(aws_retry=True, **request)["Listeners"][0]["ListenerArn"]
+        described = client.create_listener(aws_retry=True, **request)["Listeners"][0]
+        arn = described["ListenerArn"]
     else:
+        described = None
         arn = current["arn"]
         if changes:
             client.modify_listener(aws_retry=True, ListenerArn=arn, **changes)
@@ -143,7 +145,8 @@ def ensure_listener_present(client, acm_client, lb, current, params, check_mode,
         )
     # The tags are what this call wrote: not read again.
     after_tags = (wanted_tags or {}) if current is None else apply_tag_changes(current["tags"], to_set, to_remove_tags)
-    return True, read_listener(client, api.describe_listener(client, arn), tags=after_tags)
+    # A new listener's description is the create's answer; a changed one is described again.
+    return True, read_listener(client, described or api.describe_listener(client, arn), tags=after_tags)
 
 
 def ensure_listener_absent(client, current, check_mode):

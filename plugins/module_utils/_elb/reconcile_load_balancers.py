@@ -116,8 +116,7 @@ def ensure_load_balancer_present(client, attributes, current, params, check_mode
     if current is None:
         request = load_balancers.create_load_balancer_request(params, wanted_tags)
         created = create(request) if create else client.create_load_balancer(aws_retry=True, **request)
-        lb = created["LoadBalancers"][0]
-        arn = lb["LoadBalancerArn"]
+        arn = created["LoadBalancers"][0]["LoadBalancerArn"]
         new_attributes = load_balancers.desired_lb_attributes(params)
         if new_attributes:
             api.modify_load_balancer_attributes(client, arn, new_attributes)
@@ -126,7 +125,9 @@ def ensure_load_balancer_present(client, attributes, current, params, check_mode
         apply_changes(client, current, changes)
         api.update_tags(client, arn, to_set, to_remove)
 
-    lb = waited = None
+    # A new load balancer's description is the create's answer, unless the wait brings a newer one.
+    lb = created["LoadBalancers"][0] if current is None else None
+    waited = None
     if wait:
         lb, waited = wait_until_active(client, arn, params["wait_timeout"])
     if not changed:

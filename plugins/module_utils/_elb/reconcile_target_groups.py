@@ -139,7 +139,8 @@ def ensure_target_group_present(client, attributes, current, params, check_mode,
     if changed:
         # The tags are what this call wrote: read the group, its attributes and its targets, not its tags again.
         after_tags = (wanted_tags or {}) if current is None else apply_tag_changes(current["tags"], to_set, to_remove)
-        group = api.get_target_group(client, params["name"])
+        # A new group's description is the create's answer (its attributes and targets are read below).
+        group = created if current is None else api.get_target_group(client, params["name"])
         _attributes, state = target_group_from_description(client, group, tags=after_tags)
     elif waited:
         state = dict(current, targets=health)
