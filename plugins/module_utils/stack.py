@@ -13,6 +13,8 @@ input before the first change, and then calls the SAME per-resource functions as
 - ``_stack/present.py``: the start and finish phases (validate, read, plan, apply, waits);
 - ``_stack/absent.py``: the teardown by ownership tag, reverse order;
 - ``_stack/dns.py``: the validation and alias records, through route53_record's reconciliation;
+- ``_stack/groups.py``: the stack's two security groups and the instance group on the instances (``_ec2``);
+- ``_stack/targets.py``: phase targets, the targets' health only (a rerun's finish);
 - ``_stack/waits.py``: concurrent waits in threads under one deadline;
 - ``_stack/creates.py``: a create whose answer was lost is found (by name and ownership tag), not duplicated;
 - ``_stack/table.py``: the plan as rows and as a table, the diff per resource.
