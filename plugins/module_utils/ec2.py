@@ -27,6 +27,7 @@ from ansible_collections.webops.https_rollout.plugins.module_utils._ec2.instance
 from ansible_collections.webops.https_rollout.plugins.module_utils._ec2.instances import primary_interfaces  # noqa: F401
 from ansible_collections.webops.https_rollout.plugins.module_utils._ec2.rules import describe_atom  # noqa: F401
 from ansible_collections.webops.https_rollout.plugins.module_utils._ec2.rules import desired_atoms  # noqa: F401
+from ansible_collections.webops.https_rollout.plugins.module_utils._ec2.rules import network_error  # noqa: F401
 from ansible_collections.webops.https_rollout.plugins.module_utils._ec2.rules import port_intruders  # noqa: F401
 from ansible_collections.webops.https_rollout.plugins.module_utils._ec2.rules import validate_rules  # noqa: F401
 from ansible_collections.webops.https_rollout.plugins.module_utils._ec2.security_groups import ensure_security_group  # noqa: F401

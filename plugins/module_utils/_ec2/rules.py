@@ -44,7 +44,8 @@ def _as_list(value):
     return [value] if isinstance(value, str) else list(value)
 
 
-def _network_error(option, value, version):
+def network_error(option, value, version):
+    """Why ``value`` is not an IPv4 (``version`` 4) or IPv6 network with its prefix length, naming ``option``; or None."""
     family = "IPv4" if version == 4 else "IPv6"
     example = "203.0.113.0/24" if version == 4 else "2001:db8::/32"
     try:
@@ -75,11 +76,11 @@ def validate_rules(rules, option="rules"):
         if not sources:
             return f"{where}: give at least one source: cidr_ip, cidr_ipv6, group_id or prefix_list_id."
         for value in _as_list(rule.get("cidr_ip")):
-            problem = _network_error(f"{where}.cidr_ip", value, 4)
+            problem = network_error(f"{where}.cidr_ip", value, 4)
             if problem:
                 return problem
         for value in _as_list(rule.get("cidr_ipv6")):
-            problem = _network_error(f"{where}.cidr_ipv6", value, 6)
+            problem = network_error(f"{where}.cidr_ipv6", value, 6)
             if problem:
                 return problem
         for value in _as_list(rule.get("group_id")):

@@ -66,7 +66,7 @@ def teardown(options, clients, check_mode, warn):
         # The names stop pointing at the load balancer before it goes (only where they still point at it).
         lb_state = next((state for _a, state in read_lbs if state["name"] == wanted_lb), read_lbs[0][1])
         records = dns.alias_records(options, lb_state, types=dns.ALIAS_TYPES)
-        _changed, _state, dns_rows, dns_diffs, dns_left = dns.ensure_absent(options, clients, records, check_mode, warn)
+        dns_rows, dns_diffs, dns_left = dns.ensure_absent(options, clients, records, check_mode, warn)
         rows += dns_rows
         diffs += dns_diffs
         left += dns_left
@@ -113,8 +113,7 @@ def teardown(options, clients, check_mode, warn):
             deleted["certificates"].append(state["arn"])
     deleted["validation_records"] = validation_records
     if options.get("dns") and options["dns"]["remove_validation_records"] and validation_records:
-        _changed, _state, dns_rows, dns_diffs, dns_left = dns.ensure_absent(
-            options, clients, validation_records, check_mode, warn)
+        dns_rows, dns_diffs, dns_left = dns.ensure_absent(options, clients, validation_records, check_mode, warn)
         rows += dns_rows
         diffs += dns_diffs
         left += dns_left

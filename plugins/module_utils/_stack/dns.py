@@ -77,16 +77,16 @@ def check_names(options):
         raise RolloutError("dns: " + re.sub(r"records\[(\d+)\](\.name)?", r"alias_names[\1]", problem))
 
 
-def _rows(resource_label, changed, state, deleted=False):
-    rows, diffs = [], []
+def _rows(resource_label, state, deleted=False):
+    """The plan rows (one per changed record, or one ``none`` row) and the diff of one ensure_records call."""
+    rows = []
     for change in state.get("changes") or []:
-        label = f"{resource_label} {change['name']} {change['type']}"
-        action = "delete" if change["action"] == "delete" else change["action"]
-        rows.append({"resource": label, "action": action, "fields": [] if action == "delete" else ["alias/values"]})
+        action = change["action"]
+        rows.append({"resource": f"{resource_label} {change['name']} {change['type']}", "action": action,
+                     "fields": [] if action == "delete" else ["alias/values"]})
     if not rows:
         rows.append(table.row(resource_label, False, state["before"], state["after"], deleted=deleted))
-    diffs.append(table.diff(resource_label, state["before"], state["after"]))
-    return rows, diffs, changed
+    return rows, [table.diff(resource_label, state["before"], state["after"])]
 
 
 def ensure_present(options, clients, records, check_mode, warn):
@@ -97,23 +97,23 @@ def ensure_present(options, clients, records, check_mode, warn):
     params = route53.record_params(records, zone=options["dns"]["zone"])
     changed, state = route53.ensure_records(clients.route53(), params, check_mode, None, elbv2_client=clients.elbv2,
                                             warn=warn, zone_lookups=clients.zone_lookups)
-    rows, diffs, changed = _rows("DNS records", changed, state)
+    rows, diffs = _rows("DNS records", state)
     return changed, state, rows, diffs
 
 
 def ensure_absent(options, clients, records, check_mode, warn):
     """Remove ``records`` where they still hold what the stack wrote; a record that now holds something else is
-    left, and named in the returned ``left``. ``(changed, state, rows, diffs, left)``."""
+    left, and named in the returned ``left``. ``(rows, diffs, left)``."""
     if not records:
-        return False, {}, [], [], []
+        return [], [], []
     params = route53.record_params(records, zone=options["dns"]["zone"], state="absent")
     try:
-        changed, state = route53.ensure_records(clients.route53(), params, check_mode, None, elbv2_client=clients.elbv2,
-                                                warn=warn, zone_lookups=clients.zone_lookups)
+        _changed, state = route53.ensure_records(clients.route53(), params, check_mode, None,
+                                                 elbv2_client=clients.elbv2, warn=warn, zone_lookups=clients.zone_lookups)
     except RolloutError as exc:
-        return False, {}, [], [], [f"DNS records: {exc}"]
-    rows, diffs, changed = _rows("DNS records", changed, state, deleted=True)
-    return changed, state, rows, diffs, []
+        return [], [], [f"DNS records: {exc}"]
+    rows, diffs = _rows("DNS records", state, deleted=True)
+    return rows, diffs, []
 
 
 def publish(plan, clients, records, check_mode, warn):

@@ -22,8 +22,6 @@ Errors name the option, or the name given for it in ``option_names`` (the role p
 
 from __future__ import annotations
 
-import ipaddress
-
 from ansible_collections.webops.https_rollout.plugins.module_utils import ec2
 from ansible_collections.webops.https_rollout.plugins.module_utils._stack import table
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import STACK_TAG_KEY
@@ -75,17 +73,6 @@ def has_edge(options):
     return any(options.get(key) for key in EDGE_OPTIONS)
 
 
-def _network_problem(option, value, version):
-    family, example = ("IPv4", "203.0.113.0/24") if version == 4 else ("IPv6", "2001:db8::/32")
-    try:
-        network = ipaddress.ip_network(str(value), strict=True)
-    except ValueError:
-        network = None
-    if network is None or network.version != version or "/" not in str(value):
-        return f"{option}: {value!r} is not an {family} network with its prefix length (like {example})."
-    return None
-
-
 class GroupParams(dict):
     """The validated option ``security_groups`` (a dict), with ``name(path)``: what errors call an option."""
 
@@ -122,7 +109,7 @@ def group_params(options):
         raise RolloutError(f"{params.name('load_balancer.ports')}: {lb['ports']} must be ports from 1 to 65535, at least one.")
     for key, version in (("cidrs", 4), ("ipv6_cidrs", 6)):
         for value in lb[key] or []:
-            problem = _network_problem(params.name(f"load_balancer.{key}"), value, version)
+            problem = ec2.network_error(params.name(f"load_balancer.{key}"), value, version)
             if problem:
                 raise RolloutError(problem)
     if not 1 <= int(instances["app_port"]) <= 65535:
@@ -179,20 +166,29 @@ def _interface_groups(interfaces):
     return {eni["instance_id"]: list(eni["groups"]) for eni in interfaces}
 
 
+def _lb_desired(params, options):
+    """The load balancer group's ``desired`` dict (as :func:`ec2.ensure_security_group` takes it)."""
+    stack, lb = options["stack"], params["load_balancer"]
+    description = lb["description"] or f"Load balancer of {stack}: its ports from the allowed networks"
+    desired = ec2.load_balancer_group(stack, params["vpc_id"], lb["name"], description, lb["ports"], lb["cidrs"],
+                                      lb["ipv6_cidrs"], _tags(options, params))
+    desired["option"] = params.name("load_balancer.name")
+    return desired
+
+
+def _instance_desired(params, options, lb_group_id):
+    """The instance group's ``desired`` dict, admitting the app port from ``lb_group_id``."""
+    stack, instances = options["stack"], params["instances"]
+    description = instances["description"] or f"Web hosts of {stack}: app port from the load balancer only"
+    desired = ec2.instance_group(stack, params["vpc_id"], instances["name"], description, instances["app_port"],
+                                 lb_group_id, instances["admin_rules"], _tags(options, params))
+    desired["option"] = params.name("instances.name")
+    return desired
+
+
 def desired_groups(params, options, lb_group_id):
-    """The two groups' ``desired`` dicts (as :func:`ec2.ensure_security_group` takes them), the instance group
-    admitting the app port from ``lb_group_id``."""
-    stack, vpc_id, tags = options["stack"], params["vpc_id"], _tags(options, params)
-    lb, instances = params["load_balancer"], params["instances"]
-    lb_description = lb["description"] or f"Load balancer of {stack}: its ports from the allowed networks"
-    instance_description = instances["description"] or f"Web hosts of {stack}: app port from the load balancer only"
-    lb_desired = ec2.load_balancer_group(stack, vpc_id, lb["name"], lb_description, lb["ports"], lb["cidrs"],
-                                         lb["ipv6_cidrs"], tags)
-    lb_desired["option"] = params.name("load_balancer.name")
-    instance_desired = ec2.instance_group(stack, vpc_id, instances["name"], instance_description,
-                                          instances["app_port"], lb_group_id, instances["admin_rules"], tags)
-    instance_desired["option"] = params.name("instances.name")
-    return lb_desired, instance_desired
+    """The two groups' ``desired`` dicts, the instance group admitting the app port from ``lb_group_id``."""
+    return _lb_desired(params, options), _instance_desired(params, options, lb_group_id)
 
 
 def _reconcile(clients, current, desired, check_mode, warn, record):
@@ -217,9 +213,8 @@ def apply_groups(params, current, options, clients, check_mode, warn, record):
         warn(f"{params['instances']['name']}: the app port {app_port} is open to others than the load balancer's "
              f"group; {'removing' if not check_mode else 'would remove'}: {', '.join(intruders)}")
 
-    lb_desired, _unused = desired_groups(params, options, None)
-    lb_state = _reconcile(clients, lb_current, lb_desired, check_mode, warn, record)
-    _unused, instance_desired = desired_groups(params, options, lb_state["group_id"])
+    lb_state = _reconcile(clients, lb_current, _lb_desired(params, options), check_mode, warn, record)
+    instance_desired = _instance_desired(params, options, lb_state["group_id"])
     instance_state = _reconcile(clients, instance_current, instance_desired, check_mode, warn, record)
     instance_state["intruders"] = intruders
 

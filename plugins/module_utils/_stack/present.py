@@ -267,16 +267,22 @@ def ready_waits(plan, clients):
         state = plan.states["target_groups"].get(params["name"]) or {}
         if not plan.wait_healthy[params["name"]] or is_predicted(state.get("arn")) or not state.get("arn"):
             continue
-        desired = elb_target_groups.normalise_targets(params["targets"], state["port"]) if params["targets"] is not None else None
-        awaited = reconcile_target_groups.awaited_targets(state, desired)
-        healthy = {(t["id"], t["port"]) for t in state.get("targets", []) if t["health"] == "healthy"}
-        if not awaited or awaited <= healthy:
-            continue
-        waits[f"targets {params['name']}"] = (
-            lambda timeout, progress, arn=state["arn"], awaited=awaited: reconcile_target_groups.wait_until_healthy(
-                clients.elbv2(), arn, awaited, len(awaited), timeout, progress=progress)
-        )
+        wait = target_wait(clients, params, state)
+        if wait:
+            waits[f"targets {params['name']}"] = wait
     return waits
+
+
+def target_wait(clients, params, state):
+    """The wait for a group's targets to be healthy (``state`` holds its ARN, port and targets), or None when the
+    targets it waits for are healthy already. The finish and the targets phases both use it."""
+    desired = elb_target_groups.normalise_targets(params["targets"], state["port"]) if params["targets"] is not None else None
+    awaited = reconcile_target_groups.awaited_targets(state, desired)
+    healthy = {(t["id"], t["port"]) for t in state.get("targets", []) if t["health"] == "healthy"}
+    if not awaited or awaited <= healthy:
+        return None
+    return lambda timeout, progress: reconcile_target_groups.wait_until_healthy(
+        clients.elbv2(), state["arn"], awaited, len(awaited), timeout, progress=progress)
 
 
 def is_ready(plan, clients):

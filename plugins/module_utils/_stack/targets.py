@@ -12,8 +12,8 @@ be healthy. It changes nothing.
 from __future__ import annotations
 
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb import api
-from ansible_collections.webops.https_rollout.plugins.module_utils._elb import reconcile_target_groups
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb import target_groups as elb_target_groups
+from ansible_collections.webops.https_rollout.plugins.module_utils._stack import present
 from ansible_collections.webops.https_rollout.plugins.module_utils._stack import table
 from ansible_collections.webops.https_rollout.plugins.module_utils._stack.waits import wait_all
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import RolloutError
@@ -41,14 +41,9 @@ def recheck(plan, clients, check_mode):
         arn, port = group["TargetGroupArn"], group.get("Port")
         health = elb_target_groups.targets_state(api.describe_target_health(clients.elbv2(), arn))
         states[params["name"]] = {"arn": arn, "name": params["name"], "port": port, "targets": health}
-        desired = elb_target_groups.normalise_targets(params["targets"], port) if params["targets"] is not None else None
-        awaited = reconcile_target_groups.awaited_targets(states[params["name"]], desired)
-        healthy = {(t["id"], t["port"]) for t in health if t["health"] == "healthy"}
-        if awaited and not awaited <= healthy and not check_mode:
-            waits[f"targets {params['name']}"] = (
-                lambda timeout, progress, arn=arn, awaited=awaited: reconcile_target_groups.wait_until_healthy(
-                    clients.elbv2(), arn, awaited, len(awaited), timeout, progress=progress)
-            )
+        wait = None if check_mode else present.target_wait(clients, params, states[params["name"]])
+        if wait:
+            waits[f"targets {params['name']}"] = wait
     results, status, seconds = wait_all(waits, plan.options["wait_timeout"],
                                         slice_seconds=plan.options.get("wait_slice") or None)
     waited = {"seconds": seconds, "last_seen": status} if waits else {}
