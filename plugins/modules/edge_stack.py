@@ -13,9 +13,9 @@ description:
     reconciliation code as the per-resource modules (M(webops.https_rollout.acm_certificate),
     M(webops.https_rollout.elb_target_group), M(webops.https_rollout.elb_load_balancer),
     M(webops.https_rollout.elb_listener), M(webops.https_rollout.elb_listener_rule),
-    M(webops.https_rollout.route53_record)). One piece of logic, two front
-    doors. The role M(webops.https_rollout.https_edge) drives it; people who compose their own playbooks may use
-    the per-resource modules instead.
+    M(webops.https_rollout.route53_record), M(webops.https_rollout.ec2_security_group)). One piece of logic, two front
+    doors. The roles C(webops.https_rollout.inbound_rules) and C(webops.https_rollout.https_edge) drive it;
+    people who compose their own playbooks may use the per-resource modules instead.
   - It reads the stack's whole state at once (the Resource Groups Tagging API by the ownership tag, batched
     describes, tags 20 resources a call), validates every option before the first change, and applies in
     dependency order.
