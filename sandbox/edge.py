@@ -395,7 +395,7 @@ def stop_haproxy(paths: EdgePaths) -> None:
 
 
 def health(paths: EdgePaths) -> dict:
-    """HAProxy's view of every server: ``{target group: {server: {status, check}}}``."""
+    """HAProxy's view of every server: ``{target group: {server: {status, check, check_detail, last_change}}}``."""
     text = haproxy_command(paths.stats_socket, "show stat")
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines or not lines[0].startswith("# "):
@@ -408,7 +408,7 @@ def health(paths: EdgePaths) -> dict:
             continue  # frontends, totals, and the fail-open copies of the targets
         view.setdefault(row["pxname"][3:], {})[row["svname"]] = {
             "status": row.get("status", ""), "check": row.get("check_status", ""),
-            "check_detail": row.get("last_chk", ""),
+            "check_detail": row.get("last_chk", ""), "last_change": row.get("lastchg", ""),
         }
     return view
 

@@ -8,6 +8,9 @@ DescribeTargetHealth answers from that file:
   target, Elb.InitialHealthChecking until its first check completed);
 - checked: ``healthy``, or ``unhealthy`` with Target.Timeout, Target.ResponseCodeMismatch or
   Target.FailedHealthChecks from HAProxy's check result;
+- registered again after a deregistration: ``initial`` while it passes checks but has not reached the healthy
+  threshold. HAProxy brings such a server back from maintenance as ``DOWN 1/2`` with a passing check, a state it
+  decided before the registration; AWS starts every registration afresh;
 - deregistered: ``draining`` (Target.DeregistrationInProgress) for the group's deregistration delay, then gone.
 
 Targets no edge checks (no edge running, a stale file, a target with no container) stay ``initial``, as AWS says of
@@ -31,9 +34,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import edge_config  # noqa: E402
 
 _DRAINING: dict[tuple[str, str], tuple[dict, float]] = {}  # (group ARN, target ID) -> (target, until)
+_REGISTERED_AT: dict[tuple[str, str], float] = {}  # (group ARN, target ID) -> wall time of its registration
 _CACHE = {"mtime": None, "data": {}}
 
 TIMEOUT_CHECKS = ("L4TOUT", "L6TOUT", "L7TOUT")
+PASSING_CHECKS = ("L4OK", "L6OK", "L7OK", "L7OKC")
 
 
 def edge_view(settings: Settings) -> dict | None:
@@ -56,8 +61,21 @@ def edge_view(settings: Settings) -> dict | None:
     return data.get("groups", {})
 
 
-def verdict(server: dict | None, checked_by_edge: bool, settings: Settings) -> tuple[str, str | None, str | None]:
-    """``(state, reason, description)`` of a registered target from the edge's view of its server."""
+def changed_at(server: dict, updated: float) -> float | None:
+    """Wall time of the server's last UP/DOWN change in HAProxy (``lastchg`` seconds before ``updated``), or None."""
+    try:
+        return updated - float(server.get("last_change"))
+    except (TypeError, ValueError):
+        return None
+
+
+def verdict(server: dict | None, checked_by_edge: bool, settings: Settings,
+            registered_at: float = 0.0, updated: float = 0.0) -> tuple[str, str | None, str | None]:
+    """``(state, reason, description)`` of a registered target from the edge's view of its server.
+
+    ``registered_at`` and ``updated`` (wall times of the registration and of the edge's view) tell a DOWN decided
+    before this registration from one decided since.
+    """
     if server is None:
         if not checked_by_edge and settings.unchecked_targets == "healthy":
             return "healthy", None, None
@@ -72,6 +90,10 @@ def verdict(server: dict | None, checked_by_edge: bool, settings: Settings) -> t
     if status.startswith("UP"):
         return "healthy", None, None
     if status.startswith("DOWN"):
+        last_change = changed_at(server, updated)
+        if check in PASSING_CHECKS and last_change is not None and last_change < registered_at:
+            # Rising from a DOWN that was decided before this registration (back from maintenance).
+            return "initial", "Elb.InitialHealthChecking", f"Initial health checks in progress (edge: {status})"
         if check in TIMEOUT_CHECKS:
             return "unhealthy", "Target.Timeout", "Request timed out"
         if check == "L7STS":
@@ -97,13 +119,18 @@ def install(settings: Settings) -> None:
         return entry[0]
 
     def register(self, targets):
+        new = [target["Id"] for target in targets if target["Id"] not in self.targets]
         original_register(self, targets)
         for target in targets:
             _DRAINING.pop((self.arn, target["Id"]), None)
+        for target_id in new:
+            _REGISTERED_AT[(self.arn, target_id)] = time.time()
 
     def deregister(self, targets):
         kept = {target["Id"]: dict(self.targets[target["Id"]]) for target in targets if target["Id"] in self.targets}
         original_deregister(self, targets)
+        for target_id in kept:
+            _REGISTERED_AT.pop((self.arn, target_id), None)
         delay = float(self.attributes.get("deregistration_delay.timeout_seconds", 300))
         for target_id, target in kept.items():
             if delay > 0:
@@ -121,7 +148,9 @@ def install(settings: Settings) -> None:
         server = None
         if view is not None:
             server = view.get(edge_config.slug(self.name), {}).get(edge_config.server_name(registered))
-        state, reason, description = verdict(server, view is not None, settings)
+        state, reason, description = verdict(server, view is not None, settings,
+                                             _REGISTERED_AT.get((self.arn, registered["Id"]), 0.0),
+                                             float(_CACHE["data"].get("updated", 0)))
         return elbv2_models.FakeHealthStatus(registered["Id"], registered["Port"], self.health_check_port, state,
                                              reason, description)
 

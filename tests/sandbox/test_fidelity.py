@@ -260,6 +260,21 @@ def check_target_health(account: Account) -> None:
     elbv2.deregister_targets(TargetGroupArn=arn, Targets=[{"Id": "i-aaaa"}])
     assert health(account, arn)["i-aaaa"] == ("draining", "Target.DeregistrationInProgress")
     assert until(lambda: "i-aaaa" not in health(account, arn), DEREGISTRATION_DELAY + 3)
+    # Registered again: HAProxy brings the server back from maintenance DOWN with a passing check, a state older than
+    # the registration (lastchg), which AWS would call initial; a DOWN decided since, or a failing check, is unhealthy.
+    elbv2.register_targets(TargetGroupArn=arn, Targets=[{"Id": "i-aaaa"}])
+    write_edge_health(account, name, {"i-aaaa_8080": {"status": "DOWN 1/2", "check": "L7OK", "check_detail": "200",
+                                                      "last_change": "30"}})
+    assert health(account, arn)["i-aaaa"] == ("initial", "Elb.InitialHealthChecking")
+    write_edge_health(account, name, {"i-aaaa_8080": {"status": "DOWN", "check": "L7STS", "check_detail": "503",
+                                                      "last_change": "30"}})
+    assert health(account, arn)["i-aaaa"] == ("unhealthy", "Target.ResponseCodeMismatch")
+    write_edge_health(account, name, {"i-aaaa_8080": {"status": "DOWN 1/2", "check": "L7OK", "check_detail": "200",
+                                                      "last_change": "0"}})
+    assert health(account, arn)["i-aaaa"] == ("unhealthy", "Target.FailedHealthChecks")
+    write_edge_health(account, name, {"i-aaaa_8080": {"status": "UP", "check": "L7OK", "check_detail": "200",
+                                                      "last_change": "0"}})
+    assert health(account, arn)["i-aaaa"] == ("healthy", None)
 
 
 def check_elb_idempotent(account: Account) -> None:
