@@ -98,6 +98,7 @@ def run_phase(options, clients, check_mode, warn):
         # First: the load balancer may use the load balancer's group.
         plan.states["security_groups"] = groups.apply_groups(
             sg_params, sg_current, options, clients, check_mode, warn, plan.record)
+        present.use_stack_group(plan, plan.states["security_groups"])
     present.apply_start(plan, clients, check_mode, warn)
     finish = options["phase"] == "finish" or not edge or (not plan.changed and present.is_ready(plan, clients))
     # The validation records go out before any wait for the certificate; when there is none (a rerun), they are

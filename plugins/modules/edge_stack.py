@@ -168,6 +168,9 @@ options:
       - With O(phase=absent), after the other resources, the instances' group is taken off the instances, then
         deleted, then the load balancer's group; a group of one of the names that the stack does not own is left
         and named in RV(left).
+      - With O(load_balancer) in the same call, the groups are reconciled first and the load balancer takes the
+        load balancer's group first in its security groups (then the groups its own C(security_groups) names), so one
+        call can make both.
       - A phase given only this option (no O(certificate), O(target_groups), O(load_balancer), O(listeners) nor
         O(rules)) changes the security groups only, and makes no call to Elastic Load Balancing, ACM or the tagging
         API.

@@ -31,6 +31,7 @@ from ansible_collections.webops.https_rollout.plugins.module_utils.common import
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import missing_reference
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import predicted_ref
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import tag_changes
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import READY_FIRST_POLL
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import wait_for
 
 #: The keys of ``state`` that are extras, not the certificate's state.
@@ -105,7 +106,9 @@ def wait_until_issued(client, certificate, timeout, progress=None):
             f"certificate {arn} is {certificate['Status']}: {certificate.get('FailureReason') or 'ACM gave no reason'}"
         )
     what = f"certificate {arn} ({', '.join(acm.certificate_domains(certificate))}) to be issued"
-    current, seconds, polls = wait_for(poll, what, timeout, delay=5, max_delay=30, describe=describe)
+    # At most 5 s between polls: the HTTPS listener, the rules and the aliases all wait for this one, and
+    # DescribeCertificate is a cheap read.
+    current, seconds, polls = wait_for(poll, what, timeout, delay=READY_FIRST_POLL, max_delay=5, describe=describe)
     return current, {"seconds": seconds, "polls": polls}
 
 

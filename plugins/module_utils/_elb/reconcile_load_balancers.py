@@ -21,6 +21,7 @@ from ansible_collections.webops.https_rollout.plugins.module_utils.common import
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import apply_tag_changes
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import desired_tags
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import tag_changes
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import READY_FIRST_POLL
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import wait_for
 
 
@@ -58,7 +59,8 @@ def wait_until_active(client, arn, timeout, progress=None):
     def describe(lb):
         return ((lb or {}).get("State") or {}).get("Code") or "not found"
 
-    lb, seconds, polls = wait_for(poll, f"load balancer {arn} to be active", timeout, delay=5, describe=describe)
+    what = f"load balancer {arn} to be active"
+    lb, seconds, polls = wait_for(poll, what, timeout, delay=READY_FIRST_POLL, describe=describe)
     return lb, {"seconds": seconds, "polls": polls}
 
 

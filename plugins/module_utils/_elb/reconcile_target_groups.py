@@ -20,6 +20,7 @@ from ansible_collections.webops.https_rollout.plugins.module_utils.common import
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import apply_tag_changes
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import desired_tags
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import tag_changes
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import READY_FIRST_POLL
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import wait_for
 
 
@@ -63,7 +64,7 @@ def wait_until_healthy(client, arn, awaited, count, timeout, progress=None):
         ) or "no target registered"
 
     what = f"{count} of {len(awaited)} targets of target group {arn} to be healthy"
-    health, seconds, polls = wait_for(poll, what, timeout, delay=5, describe=describe)
+    health, seconds, polls = wait_for(poll, what, timeout, delay=READY_FIRST_POLL, describe=describe)
     return health, {"seconds": seconds, "polls": polls}
 
 

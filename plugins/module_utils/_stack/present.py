@@ -197,6 +197,15 @@ def _group_arns(plan):
             if state.get("arn") and not is_predicted(state["arn"])}
 
 
+def use_stack_group(plan, group_states):
+    """The load balancer takes the stack's load-balancer group of the same call (its ID, or its placeholder in check
+    mode) first, before the groups it names itself."""
+    group_id = (group_states.get("load_balancer") or {}).get("group_id")
+    if plan.load_balancer and group_id:
+        named = plan.load_balancer.get("security_groups") or []
+        plan.load_balancer["security_groups"] = [group_id] + [group for group in named if group != group_id]
+
+
 def apply_start(plan, clients, check_mode, warn):
     """Certificate (no wait), target groups, load balancer (no wait), listeners without a certificate."""
     current = plan.current
