@@ -143,7 +143,7 @@ test-compat: layout
 
 # The baseline (amazon.aws + community.aws) lives outside the project; make bench runs it from there.
 BASELINE_DIR ?= ../shared/baseline
-BENCH_ROUNDS ?= 2
+BENCH_ROUNDS ?= 3
 
 # Side by side with the baseline (A B A B on its seed and patched moto; the issue's table with ratios, the 20 s
 # certificate wait, the 1,000 records and targets rows), then the module benchmarks and the sandbox rollout.

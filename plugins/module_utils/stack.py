@@ -94,18 +94,23 @@ def run_phase(options, clients, check_mode, warn):
     for arn in plan.current.get("duplicates", []):
         warn(f"load balancer {arn} has the name of the stack's load balancer and its tag: a create whose answer was "
              "lost made it. The stack uses the oldest; phase absent removes both.")
+    # The longest wait starts first: the certificate, then its validation records, which ACM must resolve before it
+    # issues. For a certificate issued already (a rerun), the records are checked later, in the same Route 53 call
+    # as the aliases when the phase finishes.
+    present.apply_certificate(plan, clients, check_mode, warn)
+    certificate = plan.states.get("certificate") or {}
+    records = dns.validation_records(options, certificate)
+    if records and certificate.get("status") != "ISSUED":
+        dns.publish(plan, clients, records, check_mode, warn)
+        records = []
     if sg_params:
-        # First: the load balancer may use the load balancer's group.
+        # Before the load balancer, which takes the load balancer's group.
         plan.states["security_groups"] = groups.apply_groups(
             sg_params, sg_current, options, clients, check_mode, warn, plan.record)
         present.use_stack_group(plan, plan.states["security_groups"])
     present.apply_start(plan, clients, check_mode, warn)
     finish = options["phase"] == "finish" or not edge or (not plan.changed and present.is_ready(plan, clients))
-    # The validation records go out before any wait for the certificate; when there is none (a rerun), they are
-    # checked in the same Route 53 call as the aliases.
-    certificate = plan.states.get("certificate") or {}
-    records = dns.validation_records(options, certificate)
-    if records and (not finish or certificate.get("status") != "ISSUED"):
+    if records and not finish:
         dns.publish(plan, clients, records, check_mode, warn)
         records = []
     waited = {}

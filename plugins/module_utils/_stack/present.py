@@ -206,8 +206,9 @@ def use_stack_group(plan, group_states):
         plan.load_balancer["security_groups"] = [group_id] + [group for group in named if group != group_id]
 
 
-def apply_start(plan, clients, check_mode, warn):
-    """Certificate (no wait), target groups, load balancer (no wait), listeners without a certificate."""
+def apply_certificate(plan, clients, check_mode, warn):
+    """The certificate, requested or updated without waiting for it: the first change of a start phase, since its
+    validation is the rollout's longest wait."""
     current = plan.current
     if plan.certificate:
         before = acm.certificate_before(current["certificate"], current["superseded"])
@@ -217,6 +218,11 @@ def apply_start(plan, clients, check_mode, warn):
         )
         plan.states["certificate"] = state
         plan.record(f"certificate {plan.certificate['name']}", changed, before, state)
+
+
+def apply_start(plan, clients, check_mode, warn):
+    """Target groups, load balancer (no wait), listeners without a certificate (after :func:`apply_certificate`)."""
+    current = plan.current
     for params in plan.target_groups:
         attributes, before = current["target_groups"].get(params["name"], (None, None))
         changed, state = reconcile_target_groups.ensure_target_group_present(
