@@ -22,6 +22,7 @@ The caller reads first (:func:`read_owned_certificates`, :func:`current_certific
 from __future__ import annotations
 
 from ansible_collections.webops.https_rollout.plugins.module_utils._acm import certificates as acm
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import READY_FIRST_POLL
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import RolloutError
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import WaitFailed
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import apply_tag_changes
@@ -31,7 +32,6 @@ from ansible_collections.webops.https_rollout.plugins.module_utils.common import
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import missing_reference
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import predicted_ref
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import tag_changes
-from ansible_collections.webops.https_rollout.plugins.module_utils.common import READY_FIRST_POLL
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import wait_for
 
 #: The keys of ``state`` that are extras, not the certificate's state.

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb import api
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb import load_balancers
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import READY_FIRST_POLL
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import RolloutError
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import WaitFailed
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import apply_tag_changes
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import desired_tags
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import tag_changes
-from ansible_collections.webops.https_rollout.plugins.module_utils.common import READY_FIRST_POLL
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import wait_for
 
 

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb import api
 from ansible_collections.webops.https_rollout.plugins.module_utils._elb import target_groups
+from ansible_collections.webops.https_rollout.plugins.module_utils.common import READY_FIRST_POLL
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import dependency_problem
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import apply_tag_changes
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import desired_tags
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import tag_changes
-from ansible_collections.webops.https_rollout.plugins.module_utils.common import READY_FIRST_POLL
 from ansible_collections.webops.https_rollout.plugins.module_utils.common import wait_for
 
 
